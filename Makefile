@@ -1,0 +1,54 @@
+# The whole set-up on a fresh machine: `make run`, `make test`, `make lint`, `make demo`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install install-dev run demo test test-sqlite test-postgres lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-demo
+
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[demo]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/cloudconnectors serve --host 127.0.0.1 --port 8000
+
+demo: $(VENV)/.installed-demo
+	$(BIN)/cloudconnectors demo
+
+# The whole suite on SQLite, then everything that touches the database again on PostgreSQL.
+test: install-dev
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" tests/storage tests/services tests/scheduler tests/api
+
+test-sqlite: install-dev
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+test-postgres: install-dev
+	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" tests/storage tests/services tests/scheduler tests/api
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

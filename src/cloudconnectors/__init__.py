@@ -1,0 +1,7 @@
+"""Cloud Connectors: a self-hosted, multi-cloud posture service.
+
+Layers, each importing only from the ones before it:
+domain -> providers -> inventory -> rules -> storage -> services -> scheduler -> api / web / cli.
+"""
+
+__version__ = "0.1.0"

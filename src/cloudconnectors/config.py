@@ -1,0 +1,84 @@
+"""Settings read once from the environment.
+
+Every endpoint the service talks to is configuration, so tests point the real SDK clients
+at local servers instead of patching code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+ENV_PREFIX = "CLOUDCONNECTORS_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(ENV_PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{ENV_PREFIX}{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; build with :func:`load_settings`, pass explicitly."""
+
+    data_dir: Path
+    database_url: str
+    secret_key: str | None = None
+    # AWS: the platform's own identity comes from the standard credential chain;
+    # AWS_ENDPOINT_URL (read by botocore itself) points every client at an emulator.
+    aws_endpoint_url: str | None = None
+    # GCP / Azure: operator-configured endpoints that a credential may name (SSRF guard).
+    gcp_token_uri: str = "https://oauth2.googleapis.com/token"
+    gcp_api_endpoint: str | None = None
+    azure_authority_host: str = "https://login.microsoftonline.com"
+    azure_management_endpoint: str = "https://management.azure.com"
+    # Scheduler tuning.
+    scheduler_tick_seconds: float = 1.0
+    poll_lease_seconds: float = 300.0
+    poll_concurrency: int = 4
+    schedule_jitter_fraction: float = 0.1
+    pending_grace_minutes: int = 15
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.data_dir / "secret.key"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("cloudconnectors", appauthor=False))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from ``CLOUDCONNECTORS_*`` variables; keyword overrides win."""
+    data_dir = Path(_env("DATA_DIR") or default_data_dir()).expanduser()
+    database_url = _env("DATABASE_URL") or f"sqlite:///{data_dir / 'cloudconnectors.db'}"
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": _env("SECRET_KEY"),
+        "aws_endpoint_url": os.environ.get("AWS_ENDPOINT_URL") or None,
+        "gcp_token_uri": _env("GCP_TOKEN_URI", "https://oauth2.googleapis.com/token"),
+        "gcp_api_endpoint": _env("GCP_API_ENDPOINT"),
+        "azure_authority_host": _env("AZURE_AUTHORITY_HOST", "https://login.microsoftonline.com"),
+        "azure_management_endpoint": _env(
+            "AZURE_MANAGEMENT_ENDPOINT", "https://management.azure.com"
+        ),
+        "scheduler_tick_seconds": _env_float("SCHEDULER_TICK_SECONDS", 1.0),
+        "poll_lease_seconds": _env_float("POLL_LEASE_SECONDS", 300.0),
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Pure domain: connectors, their states, assets and poll outcomes. No I/O here."""

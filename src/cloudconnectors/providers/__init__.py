@@ -1,0 +1,1 @@
+"""Cloud providers behind one seam (see :mod:`cloudconnectors.providers.base`)."""

@@ -1,0 +1,1 @@
+"""Amazon Web Services: assume-role into the customer account, then collect."""

@@ -1,0 +1,1 @@
+"""Microsoft Azure: an app registration with Reader on one subscription."""

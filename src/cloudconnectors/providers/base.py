@@ -1,0 +1,153 @@
+"""The provider plug-in seam.
+
+A provider is: credential model -> authenticate -> discover regions -> collect -> diagnose.
+All SDK I/O for a cloud lives behind its :class:`CloudSession`; everything after it (storage,
+rules, reports) is provider-neutral and works on :class:`CollectedAsset` and
+:class:`CollectorResult`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from cloudconnectors.config import Settings
+from cloudconnectors.domain.assets import CollectedAsset
+from cloudconnectors.domain.connector import ProviderName
+from cloudconnectors.domain.errors import FieldProblem, ValidationFailed
+from cloudconnectors.domain.runs import CollectorResult
+
+
+class ProviderCredentials(BaseModel):
+    """Base of each provider's credential model: strict, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    def public_view(self) -> dict[str, Any]:
+        """The non-secret parts that the API may return and the portal may show."""
+        raise NotImplementedError
+
+    def secret_material(self) -> dict[str, Any]:
+        """Everything needed to authenticate, for encryption at rest."""
+        return self.model_dump(mode="json", context={"reveal": True})
+
+
+def parse_credentials(
+    model: type[ProviderCredentials], raw: object, settings: Settings, prefix: str = "credentials"
+) -> ProviderCredentials:
+    """Validate ``raw`` into ``model``, turning pydantic errors into field-named problems.
+
+    Error messages never echo the submitted values, so a secret cannot leak through them.
+    """
+    if not isinstance(raw, dict):
+        raise ValidationFailed.single(prefix, "must be an object")
+    try:
+        return model.model_validate(raw, context={"settings": settings})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_input=False, include_url=False):
+            path = ".".join(str(p) for p in (prefix, *err["loc"]))
+            problems.append(FieldProblem(path, _rule_text(err["type"], err["msg"])))
+        raise ValidationFailed(problems) from None
+
+
+def _rule_text(kind: str, message: str) -> str:
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    return message.removeprefix("Value error, ")
+
+
+@dataclass(frozen=True)
+class PollContext:
+    """Who a poll is for; passed to every provider call that needs it."""
+
+    settings: Settings
+    tenant_id: str
+    connector_id: str
+
+
+class CollectionSink(Protocol):
+    """Where a session streams what it reads; storage and progress displays implement it."""
+
+    def regions_discovered(self, regions: Sequence[str]) -> None: ...
+
+    def add(self, asset: CollectedAsset) -> None: ...
+
+    def report(self, result: CollectorResult) -> None: ...
+
+
+class CloudSession(ABC):
+    """An authenticated conversation with one account, project or subscription."""
+
+    @abstractmethod
+    def discover_regions(self) -> list[str]:
+        """Enabled regions; raise ``AuthenticationFailed`` if even this is refused."""
+
+    @abstractmethod
+    def collect(self, regions: Sequence[str], sink: CollectionSink) -> None:
+        """Read every resource type in every region, streaming into ``sink``.
+
+        A collector that fails reports its outcome and the others go on; only a failure
+        that makes the whole poll meaningless raises.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release pooled connections."""
+
+
+class Access(StrEnum):
+    GRANTED = "granted"
+    MISSING = "missing"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class DiagnosticItem:
+    """One line of the setup checklist, with the exact fix when something is missing."""
+
+    key: str
+    title: str
+    access: Access
+    detail: str
+    fix: str | None = None
+    policy: dict[str, Any] | None = None
+    denied: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ResourceTypeInfo:
+    """What a provider collects, for contract tests and documentation."""
+
+    type: str
+    service: str
+    scope: str  # "regional" or "global"
+
+
+class Provider(ABC):
+    key: ClassVar[ProviderName]
+    display_name: ClassVar[str]
+    credentials_model: ClassVar[type[ProviderCredentials]]
+    # Asset types that count as a virtual machine for ``discovery == success``.
+    vm_types: ClassVar[frozenset[str]]
+
+    @abstractmethod
+    def authenticate(self, credentials: ProviderCredentials, context: PollContext) -> CloudSession:
+        """Open a session; raise ``AuthenticationFailed`` with a fix a person can act on."""
+
+    @abstractmethod
+    def diagnose(
+        self, results: Sequence[CollectorResult], context: PollContext,
+        public_credentials: dict[str, Any],
+    ) -> list[DiagnosticItem]:
+        """Judge each required permission group from what the last poll was denied."""
+
+    @abstractmethod
+    def resource_types(self) -> list[ResourceTypeInfo]:
+        """Every asset type this provider collects."""

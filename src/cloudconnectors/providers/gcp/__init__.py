@@ -1,0 +1,1 @@
+"""Google Cloud: a service-account key, one project per connector."""

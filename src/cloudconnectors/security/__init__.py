@@ -1,0 +1,1 @@
+"""Secrets at rest, password and token hashing."""

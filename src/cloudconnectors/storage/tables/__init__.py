@@ -1,0 +1,20 @@
+"""Every table, imported here so Alembic and ``Base.metadata`` see them all."""
+
+from cloudconnectors.storage.tables.base import Base
+from cloudconnectors.storage.tables.connectors import ConnectorRow, ExternalIdRow
+from cloudconnectors.storage.tables.inventory import AssetRow, SnapshotRow
+from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow
+from cloudconnectors.storage.tables.tenants import ApiTokenRow, TenantRow, UserRow
+
+__all__ = [
+    "ApiTokenRow",
+    "AssetRow",
+    "Base",
+    "ConnectorRow",
+    "ExternalIdRow",
+    "PollRunRow",
+    "RunResultRow",
+    "SnapshotRow",
+    "TenantRow",
+    "UserRow",
+]

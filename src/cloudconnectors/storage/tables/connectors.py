@@ -1,0 +1,55 @@
+"""Connectors (with their lease and sealed credentials) and issued AWS External IDs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cloudconnectors.storage.tables.base import Base, new_id, utcnow
+
+
+class ConnectorRow(Base):
+    __tablename__ = "connectors"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "name", name="uq_connectors_tenant_name"),
+        Index("ix_connectors_due", "next_run_at"),
+        Index("ix_connectors_tenant_created", "tenant_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    provider: Mapped[str] = mapped_column(String(16), index=True)
+    run_frequency_minutes: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    discovery: Mapped[str | None] = mapped_column(String(32), default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    warning: Mapped[str | None] = mapped_column(Text, default=None)
+    credentials_public: Mapped[dict[str, Any]]
+    credentials_sealed: Mapped[str] = mapped_column(Text)
+    last_run_at: Mapped[datetime | None] = mapped_column(default=None)
+    next_run_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Claim-by-lease: whoever holds an unexpired lease is the only one polling.
+    lease_owner: Mapped[str | None] = mapped_column(String(100), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    refresh_requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The last complete snapshot; readers follow this pointer, so a swap is atomic.
+    current_snapshot_id: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class ExternalIdRow(Base):
+    """An AWS External ID we issued: bound to a tenant, used by at most one connector."""
+
+    __tablename__ = "aws_external_ids"
+
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"),
+                                           index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    connector_id: Mapped[str | None] = mapped_column(String(36), default=None, unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
