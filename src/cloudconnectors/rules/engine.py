@@ -1,0 +1,150 @@
+"""One engine runs every rule over a snapshot, streaming.
+
+Resource rules are indexed by resource type once; each asset then costs one dict lookup plus
+the predicates that apply to its type. Only the types account-level rules read are kept in
+memory (trails, alarms, the credential report...), so a million-asset snapshot is streamed.
+
+Permission handling is the engine's, not the predicates': a detail the rule ``needs`` that was
+refused (``_cc_errors``) or not collected answers MANUAL naming the permission, and a listing
+the poll was denied (a ``denied`` (type, permission) pair) adds one MANUAL result per rule of
+that type. Never a pass, never a fail, on data we could not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from datetime import datetime
+
+from cloudconnectors.rules.model import (
+    ACCOUNT_KEY,
+    ACCOUNT_TYPE,
+    ERRORS_KEY,
+    AccountRule,
+    Context,
+    InventoryItem,
+    Need,
+    ResourceCheck,
+    ResourceRule,
+    Rule,
+    RuleResult,
+    Status,
+    Verdict,
+    manual,
+)
+from cloudconnectors.rules.snapshot import SnapshotView, covered_regions
+
+DENIED_PREFIX = "denied:"
+_Compiled = tuple[str, ResourceCheck, tuple[Need, ...]]
+_DATA_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def _missing(needs: tuple[Need, ...], data: dict[str, object], type_: str,
+             denied: frozenset[tuple[str, str]]) -> Verdict | None:
+    errors = data.get(ERRORS_KEY)
+    for key, permission in needs:
+        if isinstance(errors, dict) and key in errors:
+            return manual(f"the poll was refused {permission} ({errors[key]}), "
+                          f"so {key} could not be read")
+        if key not in data:
+            if (type_, permission) in denied:
+                return manual(f"the poll was denied {permission}, so {key} could not be read")
+            return manual(f"{key} was not collected (needs {permission})")
+    return None
+
+
+class Engine:
+    """Built once per rule set; ``evaluate`` may be called for any number of snapshots."""
+
+    def __init__(self, rules: Iterable[Rule],
+                 detail_permissions: Collection[tuple[str, str]] = ()) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self._by_type: dict[str, list[_Compiled]] = {}
+        self._account: list[AccountRule] = []
+        for rule in self.rules:
+            if isinstance(rule, ResourceRule):
+                self._by_type.setdefault(rule.resource_type, []).append(
+                    (rule.id, rule.check, rule.needs))
+            else:
+                self._account.append(rule)
+        self._account_types = frozenset(t for r in self._account for t in r.resource_types)
+        self._detail_permissions = frozenset(detail_permissions) | {
+            (r.resource_type, n.permission) for r in self.rules if isinstance(r, ResourceRule)
+            for n in r.needs}
+
+    def evaluate(
+        self,
+        items: Iterable[InventoryItem],
+        *,
+        now: datetime,
+        denied: Collection[tuple[str, str | None]] = (),
+        regions: Collection[str] = (),
+    ) -> Iterator[RuleResult]:
+        """Yield one result per (applicable rule, resource), then the account-level ones.
+
+        ``denied`` pairs whose permission is a detail call (``s3:GetBucketPolicy``) only
+        explain missing keys; any other denial of a type means its listing failed.
+        """
+        context = Context(now=now)
+        denied_pairs = frozenset((t, p or "") for t, p in denied)
+        kept: dict[str, list[InventoryItem]] = {t: [] for t in self._account_types}
+        by_type, account_types = self._by_type, self._account_types
+        for item in items:
+            if item.type in account_types:
+                kept[item.type].append(item)
+            compiled = by_type.get(item.type)
+            if compiled is None:
+                continue
+            data = item.data
+            for rule_id, check, needs in compiled:
+                verdict = _missing(needs, data, item.type, denied_pairs) if needs else None
+                if verdict is None:
+                    try:
+                        verdict = check(data, context)
+                    except _DATA_ERRORS as exc:
+                        verdict = manual(f"unexpected data shape ({type(exc).__name__}: {exc})")
+                yield RuleResult(rule_id, item.key, item.type, item.region, item.native_id,
+                                 item.name, verdict[0], verdict[1])
+        listing_denied = self._listing_denials(denied_pairs)
+        yield from self._denied_results(listing_denied)
+        view = SnapshotView(by_type=kept, context=context,
+                            regions=covered_regions(regions, kept), denied=denied_pairs)
+        for rule in self._account:
+            yield from self._run_account(rule, view, listing_denied)
+
+    def _listing_denials(self, denied: frozenset[tuple[str, str]]) -> dict[str, str]:
+        listing: dict[str, str] = {}
+        for type_, permission in sorted(denied):
+            if (type_, permission) not in self._detail_permissions:
+                listing.setdefault(type_, permission or "the list permission")
+        return listing
+
+    def _denied_results(self, listing: dict[str, str]) -> Iterator[RuleResult]:
+        for type_, permission in listing.items():
+            for rule_id, _check, _needs in self._by_type.get(type_, ()):
+                yield RuleResult(rule_id, DENIED_PREFIX + type_, type_, "*", type_, None,
+                                 Status.MANUAL,
+                                 f"the poll was denied {permission}, so {type_} could not "
+                                 "be listed everywhere")
+
+    @staticmethod
+    def _run_account(rule: AccountRule, view: SnapshotView,
+                     listing: dict[str, str]) -> Iterator[RuleResult]:
+        refused = [f"{listing[t]} ({t})" for t in rule.resource_types if t in listing]
+        if refused:
+            yield RuleResult(rule.id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY, None,
+                             Status.MANUAL, "the poll was denied " + ", ".join(refused))
+            return
+        try:
+            verdicts = list(rule.check(view))
+        except _DATA_ERRORS as exc:
+            yield RuleResult(rule.id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY, None,
+                             Status.MANUAL,
+                             f"unexpected data shape ({type(exc).__name__}: {exc})")
+            return
+        for item, status, reason in verdicts:
+            if item is None:
+                yield RuleResult(rule.id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY,
+                                 None, status, reason)
+            else:
+                yield RuleResult(rule.id, item.key, item.type, item.region, item.native_id,
+                                 item.name, status, reason)

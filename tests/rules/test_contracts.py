@@ -1,0 +1,76 @@
+"""Meta tests over the registries: IDs, metadata, framework mappings, collected types."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cloudconnectors.rules.aws.shapes import COLLECTED_AWS_TYPES, DETAIL_PERMISSIONS
+from cloudconnectors.rules.frameworks import BUILTIN, builtin_frameworks, load_framework
+from cloudconnectors.rules.model import AccountRule, ResourceRule, Severity
+from cloudconnectors.rules.registry import CATALOGS, all_rules, provider_rules
+
+ID = re.compile(r"^[a-z]+\.[a-z0-9]+\.[a-z0-9_]+$")
+
+
+def test_rule_ids_unique_and_well_formed() -> None:
+    ids = [r.id for p in CATALOGS for r in provider_rules(p)]
+    assert len(ids) == len(set(ids))
+    for rule_id in ids:
+        assert ID.match(rule_id), rule_id
+        assert rule_id.split(".")[0] in CATALOGS
+
+
+@pytest.mark.parametrize("rule", list(all_rules().values()), ids=lambda r: r.id)
+def test_metadata_complete(rule: ResourceRule | AccountRule) -> None:
+    for field in ("title", "rationale", "remediation", "provider"):
+        assert getattr(rule, field).strip(), f"{rule.id}: {field} is empty"
+    assert isinstance(rule.severity, Severity)
+    assert rule.remediation != rule.rationale
+
+
+def test_every_rule_reads_collected_types_only() -> None:
+    for rule in provider_rules("aws"):
+        assert set(rule.resource_types) <= COLLECTED_AWS_TYPES, rule.id
+        if isinstance(rule, ResourceRule):
+            for need in rule.needs:
+                assert DETAIL_PERMISSIONS[(rule.resource_type, need.key)] == need.permission
+
+
+def test_collected_types_agree_with_collector_if_present() -> None:
+    """Loosely coupled: when the AWS collector declares its types, ours must be among them."""
+    try:
+        from cloudconnectors.providers import aws as provider_aws
+    except ImportError:  # pragma: no cover
+        pytest.skip("no AWS provider package")
+    declared = getattr(provider_aws, "COLLECTED_TYPES", None)
+    if declared is None:
+        pytest.skip("the AWS collector does not declare COLLECTED_TYPES yet")
+    assert frozenset(COLLECTED_AWS_TYPES) <= frozenset(declared)
+
+
+@pytest.mark.parametrize("framework_id", sorted(BUILTIN))
+def test_framework_controls_resolve(framework_id: str) -> None:
+    framework = load_framework(framework_id)
+    known = all_rules()
+    ids = [c.id for c in framework.controls]
+    assert len(ids) == len(set(ids)), "duplicate control id"
+    for control in framework.controls:
+        assert control.title.strip() and control.section.strip(), control.id
+        for rule_id in control.rules:
+            assert rule_id in known, f"{framework_id} {control.id} cites unknown {rule_id}"
+        if not control.rules:
+            assert control.manual_reason, f"{control.id}: a manual control must say why"
+
+
+def test_every_builtin_rule_is_cited_by_a_framework() -> None:
+    cited = {r for f in builtin_frameworks() for r in f.rule_ids}
+    assert set(all_rules()) <= cited
+
+
+def test_cis_version_and_counts() -> None:
+    cis = load_framework("cis_aws_3_0_0")
+    assert cis.version == "3.0.0"
+    summary = cis.summary()
+    assert (summary["controls"], summary["automated_controls"]) == (62, 52)
