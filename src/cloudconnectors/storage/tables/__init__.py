@@ -2,6 +2,7 @@
 
 from cloudconnectors.storage.tables.base import Base
 from cloudconnectors.storage.tables.connectors import ConnectorRow, ExternalIdRow
+from cloudconnectors.storage.tables.findings import CustomRuleRow, FindingRow, ReportRunRow
 from cloudconnectors.storage.tables.inventory import AssetRow, SnapshotRow
 from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow
 from cloudconnectors.storage.tables.tenants import ApiTokenRow, TenantRow, UserRow
@@ -11,8 +12,11 @@ __all__ = [
     "AssetRow",
     "Base",
     "ConnectorRow",
+    "CustomRuleRow",
     "ExternalIdRow",
+    "FindingRow",
     "PollRunRow",
+    "ReportRunRow",
     "RunResultRow",
     "SnapshotRow",
     "TenantRow",

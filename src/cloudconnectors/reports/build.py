@@ -1,0 +1,102 @@
+"""Turn per-rule counts and stored findings into a framework report.
+
+Scoring (also in docs/cis-aws.md): ``score = passed / (passed + failed)`` over the individual
+automated results (one per rule per resource) of the rules the framework cites; MANUAL and
+NOT_APPLICABLE results are left out of both sides. A control is ``fail`` if any of its results
+failed, else ``manual`` if any was manual (or it has no rules), else ``pass`` if any passed,
+else ``not_applicable``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from cloudconnectors.reports.model import (
+    ControlReport,
+    FindingState,
+    FindingView,
+    Report,
+    RuleCounts,
+    TrendPoint,
+)
+from cloudconnectors.rules.frameworks import Control, Framework
+
+OPEN_STATES = frozenset({FindingState.OPEN, FindingState.REOPENED})
+MAX_NOTES = 5
+
+
+def framework_score(framework: Framework, counts: Mapping[str, RuleCounts]) -> float | None:
+    passed = sum(counts[r].passed for r in framework.rule_ids if r in counts)
+    failed = sum(counts[r].failed for r in framework.rule_ids if r in counts)
+    return round(passed / (passed + failed), 4) if passed + failed else None
+
+
+def control_status(control: Control, counts: Mapping[str, RuleCounts]) -> str:
+    if not control.rules:
+        return "manual"
+    got = [counts[r] for r in control.rules if r in counts]
+    if any(c.failed for c in got):
+        return "fail"
+    if any(c.manual for c in got) or len(got) < len(control.rules):
+        return "manual"
+    if any(c.passed for c in got):
+        return "pass"
+    return "not_applicable"
+
+
+def _control(control: Control, counts: Mapping[str, RuleCounts],
+             failing: Mapping[str, list[FindingView]]) -> ControlReport:
+    got = [counts[r] for r in control.rules if r in counts]
+    notes: list[str] = []
+    if control.manual_reason:
+        notes.append(control.manual_reason)
+    notes += [f"{r}: not evaluated yet" for r in control.rules if r not in counts]
+    for c in got:
+        notes += [n for n in c.manual_reasons if n not in notes]
+    return ControlReport(
+        id=control.id, title=control.title, section=control.section, level=control.level,
+        status=control_status(control, counts), automated=control.automated,
+        rules=control.rules, passed=sum(c.passed for c in got),
+        failed=sum(c.failed for c in got), manual=sum(c.manual for c in got),
+        not_applicable=sum(c.not_applicable for c in got), notes=tuple(notes[:MAX_NOTES]),
+        failing=tuple(f for r in control.rules for f in failing.get(r, ())))
+
+
+def build_report(*, framework: Framework, connector_id: str, connector_name: str,
+                 provider: str, counts: Mapping[str, RuleCounts],
+                 findings: Iterable[FindingView], evaluated_at: datetime | None,
+                 snapshot_id: str | None, trend: Iterable[TrendPoint] = (),
+                 fixed_since: datetime | None = None) -> Report:
+    """``findings`` are the connector's stored findings (any state) for the framework's rules;
+    open and reopened ones are listed under their controls, fixed ones (since
+    ``fixed_since`` when given) in ``fixed``."""
+    rule_ids = framework.rule_ids
+    failing: dict[str, list[FindingView]] = {}
+    fixed: list[FindingView] = []
+    for finding in findings:
+        if finding.rule_id not in rule_ids:
+            continue
+        if finding.state in OPEN_STATES:
+            failing.setdefault(finding.rule_id, []).append(finding)
+        elif fixed_since is None or (finding.fixed_at and finding.fixed_at >= fixed_since):
+            fixed.append(finding)
+    controls = tuple(_control(c, counts, failing) for c in framework.controls)
+    results = Counter[str]()
+    for rule_id in rule_ids:
+        c = counts.get(rule_id)
+        if c is not None:
+            results.update({"pass": c.passed, "fail": c.failed, "manual": c.manual,
+                            "not_applicable": c.not_applicable})
+    by_status = Counter(c.status for c in controls)
+    return Report(
+        framework=framework.summary(), connector_id=connector_id,
+        connector_name=connector_name, provider=provider, evaluated_at=evaluated_at,
+        snapshot_id=snapshot_id, score=framework_score(framework, counts),
+        results={k: results.get(k, 0) for k in ("pass", "fail", "manual", "not_applicable")},
+        controls_by_status={k: by_status.get(k, 0)
+                            for k in ("pass", "fail", "manual", "not_applicable")},
+        controls=controls,
+        fixed=tuple(sorted(fixed, key=lambda f: f.fixed_at or f.last_seen, reverse=True)),
+        trend=tuple(trend))

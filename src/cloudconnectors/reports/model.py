@@ -1,0 +1,114 @@
+"""The shapes a report is made of; plain dataclasses so the API, CLI and exports share them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class FindingState(StrEnum):
+    OPEN = "open"
+    FIXED = "fixed"
+    REOPENED = "reopened"
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One failing (rule, resource), with its history."""
+
+    rule_id: str
+    resource_key: str
+    resource_type: str
+    region: str
+    resource_id: str
+    resource_name: str | None
+    severity: str
+    state: FindingState
+    reason: str
+    first_seen: datetime
+    last_seen: datetime
+    fixed_at: datetime | None = None
+    reopened_at: datetime | None = None
+    times_reopened: int = 0
+
+
+@dataclass(frozen=True)
+class RuleCounts:
+    """How one rule answered over one snapshot."""
+
+    passed: int = 0
+    failed: int = 0
+    manual: int = 0
+    not_applicable: int = 0
+    manual_reasons: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pass": self.passed, "fail": self.failed, "manual": self.manual,
+                "not_applicable": self.not_applicable,
+                "manual_reasons": list(self.manual_reasons)}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> RuleCounts:
+        return cls(passed=int(raw.get("pass", 0)), failed=int(raw.get("fail", 0)),
+                   manual=int(raw.get("manual", 0)),
+                   not_applicable=int(raw.get("not_applicable", 0)),
+                   manual_reasons=tuple(raw.get("manual_reasons", ())))
+
+
+@dataclass(frozen=True)
+class ControlReport:
+    id: str
+    title: str
+    section: str
+    level: int | None
+    status: str  # pass | fail | manual | not_applicable
+    automated: bool
+    rules: tuple[str, ...]
+    passed: int
+    failed: int
+    manual: int
+    not_applicable: int
+    notes: tuple[str, ...]  # why manual: the control's reason or the rules' manual reasons
+    failing: tuple[FindingView, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    evaluated_at: datetime
+    score: float | None
+    snapshot_id: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    framework: dict[str, Any]
+    connector_id: str
+    connector_name: str
+    provider: str
+    evaluated_at: datetime | None
+    snapshot_id: str | None
+    score: float | None  # passed / (passed + failed) over automated results; None if none
+    results: dict[str, int]
+    controls_by_status: dict[str, int]
+    controls: tuple[ControlReport, ...]
+    fixed: tuple[FindingView, ...] = ()
+    trend: tuple[TrendPoint, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (datetimes as ISO 8601 strings)."""
+        converted: dict[str, Any] = _jsonable(asdict(self))
+        return converted
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value

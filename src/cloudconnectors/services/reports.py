@@ -1,0 +1,297 @@
+"""Compliance use cases: evaluate a connector's current snapshot into findings with history,
+build reports per framework, export them, and manage a tenant's custom rules.
+
+The API and CLI call these with a ``Database`` and the caller's ``tenant_id``; every read is
+scoped to that tenant, and a connector of another tenant is ``NotFound``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
+from cloudconnectors.reports.build import build_report, framework_score
+from cloudconnectors.reports.exports import EXPORTERS
+from cloudconnectors.reports.model import Report, RuleCounts
+from cloudconnectors.rules.custom import (
+    CustomRuleSpec,
+    Format,
+    compile_custom_rule,
+    custom_framework,
+    parse_custom_rules,
+    validate_specs,
+)
+from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Framework, builtin_frameworks
+from cloudconnectors.rules.frameworks import load_framework as load_builtin_framework
+from cloudconnectors.rules.model import InventoryItem, Rule, RuleInfo, RuleResult, Status
+from cloudconnectors.rules.registry import engine_for, rules_by_id
+from cloudconnectors.storage.db import Database
+from cloudconnectors.storage.repositories import findings as repo
+from cloudconnectors.storage.repositories.findings import HistoryChange
+from cloudconnectors.storage.tables import ConnectorRow, SnapshotRow
+from cloudconnectors.storage.tables.base import utcnow
+
+MAX_MANUAL_REASONS = 5
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    run_id: str
+    connector_id: str
+    snapshot_id: str
+    evaluated_at: datetime
+    duration_ms: int
+    asset_count: int
+    result_count: int
+    scores: dict[str, float | None]
+    history: HistoryChange
+
+
+def _connector(session: Session, tenant_id: str, connector_id: str) -> ConnectorRow:
+    row = session.get(ConnectorRow, connector_id)
+    if row is None or row.tenant_id != tenant_id:
+        raise NotFound(f"connector {connector_id} does not exist")
+    return row
+
+
+def _custom_specs(session: Session, tenant_id: str) -> list[CustomRuleSpec]:
+    """Stored specs were validated on upload; one that no longer validates (say its resource
+    type was dropped) is skipped rather than breaking every report of the tenant."""
+    specs: list[CustomRuleSpec] = []
+    for raw in repo.list_custom_rule_specs(session, tenant_id):
+        try:
+            specs += validate_specs([raw])
+        except ValidationFailed:
+            continue
+    return specs
+
+
+def _custom_rules(specs: list[CustomRuleSpec], provider: str) -> list[Rule]:
+    return [compile_custom_rule(s) for s in specs if s.provider == provider]
+
+
+class _Tally:
+    """Folds the result stream: counts per rule, failures and undecided (manual) identities."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}
+        self.reasons: dict[str, list[str]] = {}
+        self.failures: dict[tuple[str, str], RuleResult] = {}
+        self.undecided: set[tuple[str, str]] = set()
+        self.results = 0
+
+    def add(self, result: RuleResult) -> None:
+        self.results += 1
+        slot = self.counts.get(result.rule_id)
+        if slot is None:
+            slot = self.counts[result.rule_id] = [0, 0, 0, 0]
+        status = result.status
+        if status is Status.PASS:
+            slot[0] += 1
+        elif status is Status.FAIL:
+            slot[1] += 1
+            self.failures[(result.rule_id, result.resource_key)] = result
+        elif status is Status.MANUAL:
+            slot[2] += 1
+            self.undecided.add((result.rule_id, result.resource_key))
+            reasons = self.reasons.setdefault(result.rule_id, [])
+            if len(reasons) < MAX_MANUAL_REASONS and result.reason not in reasons:
+                reasons.append(result.reason)
+        else:
+            slot[3] += 1
+
+    def rule_counts(self) -> dict[str, RuleCounts]:
+        return {rid: RuleCounts(passed=c[0], failed=c[1], manual=c[2], not_applicable=c[3],
+                                manual_reasons=tuple(self.reasons.get(rid, ())))
+                for rid, c in self.counts.items()}
+
+
+def _frameworks_for(provider: str, specs: list[CustomRuleSpec]) -> list[Framework]:
+    found = [f for f in builtin_frameworks() if f.provider in (None, provider)]
+    if any(s.provider == provider for s in specs):
+        found.append(custom_framework([s for s in specs if s.provider == provider]))
+    return found
+
+
+def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> EvaluationSummary:
+    """Run every rule (built-in and the tenant's custom ones) over the connector's current
+    snapshot, fold the failures into the findings history and record the run for trends.
+
+    Call it after each poll that completes a snapshot, and after custom rules change.
+    Raises ``NotFound`` for an unknown connector and ``Conflict`` when no snapshot exists yet.
+    """
+    started = time.perf_counter()
+    evaluated_at = utcnow()
+    with db.read() as session:
+        connector = _connector(session, tenant_id, connector_id)
+        snapshot_id = connector.current_snapshot_id
+        snapshot = session.get(SnapshotRow, snapshot_id) if snapshot_id else None
+        if snapshot is None or snapshot_id is None:
+            raise Conflict(f"connector {connector.name} has no complete inventory yet; "
+                           "refresh it and evaluate after the poll finishes")
+        seen_at = snapshot.completed_at or snapshot.started_at
+        denied, regions = repo.run_denials_and_regions(session, snapshot.run_id)
+        specs = _custom_specs(session, tenant_id)
+        custom = _custom_rules(specs, connector.provider)
+        engine = engine_for(connector.provider, custom)
+        tally = _Tally()
+        assets = 0
+
+        def counted() -> Iterator[InventoryItem]:
+            nonlocal assets
+            for item in repo.iter_snapshot_items(session, snapshot_id):
+                assets += 1
+                yield item
+
+        for result in engine.evaluate(counted(), now=seen_at, denied=denied, regions=regions):
+            tally.add(result)
+        provider = connector.provider
+    counts = tally.rule_counts()
+    scores = {f.id: framework_score(f, counts) for f in _frameworks_for(provider, specs)}
+    severities = {r.id: r.severity.value for r in engine.rules}
+    with db.write() as session:
+        history = repo.record_findings(
+            session, tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
+            now=seen_at, failures=tally.failures, severities=severities,
+            evaluated_rules=[r.id for r in engine.rules], undecided=tally.undecided)
+        run = repo.add_evaluation_run(
+            session, tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
+            evaluated_at=evaluated_at, duration_ms=int((time.perf_counter() - started) * 1000),
+            asset_count=assets, result_count=tally.results, counts=counts, scores=scores)
+    return EvaluationSummary(
+        run_id=run.id, connector_id=connector_id, snapshot_id=snapshot_id,
+        evaluated_at=evaluated_at, duration_ms=run.duration_ms, asset_count=assets,
+        result_count=tally.results, scores=scores, history=history)
+
+
+def list_frameworks(db: Database, tenant_id: str) -> list[dict[str, Any]]:
+    """Built-in frameworks, plus the tenant's ``custom`` one when it has custom rules."""
+    found = [f.summary() for f in builtin_frameworks()]
+    with db.read() as session:
+        specs = _custom_specs(session, tenant_id)
+    if specs:
+        found.append(custom_framework(specs).summary())
+    return found
+
+
+def _framework(session: Session, tenant_id: str, framework_id: str,
+               provider: str) -> tuple[Framework, dict[str, RuleInfo]]:
+    specs = _custom_specs(session, tenant_id)
+    rules: dict[str, RuleInfo] = {**rules_by_id(provider),
+                                  **{r.id: r for r in _custom_rules(specs, provider)}}
+    if framework_id == CUSTOM_FRAMEWORK_ID:
+        mine = [s for s in specs if s.provider == provider]
+        if not mine:
+            raise NotFound(f"this tenant has no custom rules for {provider} connectors")
+        return custom_framework(mine), rules
+    framework = load_builtin_framework(framework_id)
+    if framework.provider not in (None, provider):
+        raise ValidationFailed.single("framework", f"{framework_id} applies to "
+                                      f"{framework.provider} connectors, not {provider}")
+    return framework, rules
+
+
+def get_report(db: Database, tenant_id: str, connector_id: str, framework_id: str, *,
+               fixed_since: datetime | None = None, trend_limit: int = 100,
+               evaluate_if_missing: bool = False) -> Report:
+    """The latest evaluation of a connector against a framework, with failing resources
+    (first/last seen), fixed findings (since ``fixed_since`` if given) and the score trend."""
+    report, _rules = _report_and_rules(db, tenant_id, connector_id, framework_id,
+                                       fixed_since, trend_limit, evaluate_if_missing)
+    return report
+
+
+def _report_and_rules(db: Database, tenant_id: str, connector_id: str, framework_id: str,
+                      fixed_since: datetime | None, trend_limit: int,
+                      evaluate_if_missing: bool) -> tuple[Report, dict[str, RuleInfo]]:
+    with db.read() as session:
+        connector = _connector(session, tenant_id, connector_id)
+        name, provider = connector.name, connector.provider
+        framework, rules = _framework(session, tenant_id, framework_id, provider)
+        run = repo.latest_evaluation_run(session, tenant_id, connector_id)
+    if run is None:
+        if not evaluate_if_missing:
+            raise NotFound(f"connector {name} has not been evaluated yet; "
+                           "evaluate it after its first poll")
+        evaluate_connector(db, tenant_id, connector_id)
+        return _report_and_rules(db, tenant_id, connector_id, framework_id, fixed_since,
+                                 trend_limit, False)
+    with db.read() as session:
+        findings = repo.list_findings(session, tenant_id, connector_id, framework.rule_ids)
+        trend = repo.score_trend(session, tenant_id, connector_id, framework.id, trend_limit)
+    report = build_report(
+        framework=framework, connector_id=connector_id, connector_name=name,
+        provider=provider, counts=run.counts, findings=findings,
+        evaluated_at=run.evaluated_at, snapshot_id=run.snapshot_id, trend=trend,
+        fixed_since=fixed_since)
+    return report, rules
+
+
+@dataclass(frozen=True)
+class ExportedReport:
+    content: str
+    media_type: str
+    filename: str
+
+
+def export_formats() -> list[str]:
+    return list(EXPORTERS)
+
+
+def export_report(db: Database, tenant_id: str, connector_id: str, framework_id: str,
+                  fmt: str, *, fixed_since: datetime | None = None,
+                  evaluate_if_missing: bool = False) -> ExportedReport:
+    """The report as ``json``, ``csv``, ``html`` (self-contained) or ``ocsf`` (a JSON array
+    of OCSF Detection Findings, class 2004)."""
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise ValidationFailed.single("format", "must be one of " + ", ".join(EXPORTERS))
+    report, rules = _report_and_rules(db, tenant_id, connector_id, framework_id, fixed_since,
+                                      100, evaluate_if_missing)
+    render, media_type = exporter
+    extension = "json" if fmt == "ocsf" else fmt
+    suffix = ".ocsf" if fmt == "ocsf" else ""
+    filename = f"{report.connector_name}-{framework_id}{suffix}.{extension}"
+    return ExportedReport(render(report, rules), media_type, filename)
+
+
+# --- custom rules ---------------------------------------------------------------------------
+
+def validate_custom_rules(text: str, fmt: Format = "toml") -> list[dict[str, Any]]:
+    """Check a rules document without storing it; ``ValidationFailed`` names each bad field
+    as ``rules[i] (custom.id).field``."""
+    return [s.to_dict() for s in parse_custom_rules(text, fmt)]
+
+
+def upload_custom_rules(db: Database, tenant_id: str, text: str,
+                        fmt: Format = "toml") -> list[dict[str, Any]]:
+    """Validate, then add or replace (by id) the tenant's rules. Nothing is stored unless the
+    whole document is valid. Re-evaluate connectors to see the rules in reports."""
+    specs = parse_custom_rules(text, fmt)
+    with db.write() as session:
+        repo.upsert_custom_rule_specs(session, tenant_id, [s.to_dict() for s in specs])
+    return [s.to_dict() for s in specs]
+
+
+def list_custom_rules(db: Database, tenant_id: str) -> list[dict[str, Any]]:
+    with db.read() as session:
+        return repo.list_custom_rule_specs(session, tenant_id)
+
+
+def delete_custom_rule(db: Database, tenant_id: str, rule_id: str) -> None:
+    with db.write() as session:
+        if not repo.delete_custom_rule_spec(session, tenant_id, rule_id):
+            raise NotFound(f"custom rule {rule_id} does not exist")
+
+
+def list_rules(provider: str) -> list[dict[str, Any]]:
+    """Built-in rule metadata for a provider (for the portal and ``--json`` listings)."""
+    return [{"id": r.id, "title": r.title, "severity": r.severity.value,
+             "resource_types": list(r.resource_types), "rationale": r.rationale,
+             "remediation": r.remediation} for r in rules_by_id(provider).values()]

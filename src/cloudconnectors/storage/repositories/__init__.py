@@ -1,0 +1,1 @@
+"""Queries and writes per aggregate; ORM rows stay inside this package."""

@@ -1,0 +1,213 @@
+"""Findings history, evaluation runs and tenant custom rules; plus the snapshot reads the
+evaluation needs. Every function takes the caller's session and returns plain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from cloudconnectors.domain.runs import Outcome
+from cloudconnectors.reports.model import FindingState, FindingView, RuleCounts, TrendPoint
+from cloudconnectors.rules.model import InventoryItem, RuleResult
+from cloudconnectors.storage.tables import (
+    AssetRow,
+    CustomRuleRow,
+    FindingRow,
+    PollRunRow,
+    ReportRunRow,
+    RunResultRow,
+)
+
+OPEN = (FindingState.OPEN.value, FindingState.REOPENED.value)
+
+
+# --- snapshot reads -------------------------------------------------------------------------
+
+def iter_snapshot_items(session: Session, snapshot_id: str,
+                        batch: int = 2000) -> Iterator[InventoryItem]:
+    """Stream a snapshot's assets as engine input, in batches (never the whole set at once)."""
+    query = select(AssetRow.key, AssetRow.type, AssetRow.region, AssetRow.native_id,
+                   AssetRow.name, AssetRow.data).where(AssetRow.snapshot_id == snapshot_id)
+    for row in session.execute(query.execution_options(yield_per=batch)):
+        yield InventoryItem(row.key, row.type, row.region, row.native_id, row.name, row.data)
+
+
+def run_denials_and_regions(session: Session, run_id: str | None
+                            ) -> tuple[set[tuple[str, str | None]], list[str]]:
+    """The (resource type, permission) pairs a poll was denied, and the regions it covered."""
+    if run_id is None:
+        return set(), []
+    denied = {(r.resource_type, r.permission) for r in session.execute(
+        select(RunResultRow.resource_type, RunResultRow.permission).where(
+            RunResultRow.run_id == run_id, RunResultRow.outcome == Outcome.DENIED.value))}
+    run = session.get(PollRunRow, run_id)
+    return denied, list(run.regions) if run else []
+
+
+# --- findings history -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HistoryChange:
+    opened: int
+    reopened: int
+    fixed: int
+    still_open: int
+
+
+def _view(row: FindingRow) -> FindingView:
+    return FindingView(
+        rule_id=row.rule_id, resource_key=row.resource_key, resource_type=row.resource_type,
+        region=row.region, resource_id=row.resource_id, resource_name=row.resource_name,
+        severity=row.severity, state=FindingState(row.state), reason=row.reason,
+        first_seen=row.first_seen, last_seen=row.last_seen, fixed_at=row.fixed_at,
+        reopened_at=row.reopened_at, times_reopened=row.times_reopened)
+
+
+def record_findings(session: Session, *, tenant_id: str, connector_id: str,
+                    snapshot_id: str | None, now: datetime,
+                    failures: Mapping[tuple[str, str], RuleResult],
+                    severities: Mapping[str, str], evaluated_rules: Iterable[str],
+                    undecided: set[tuple[str, str]]) -> HistoryChange:
+    """Fold one evaluation into the history.
+
+    A failure seen before keeps its ``first_seen``; one that was fixed becomes ``reopened``.
+    An open finding of an evaluated rule that did not fail this time is ``fixed`` - unless its
+    (rule, resource) came out MANUAL (``undecided``: we could not look), in which case it is
+    left as it was. Findings of rules not evaluated this time are not touched.
+    """
+    evaluated = set(evaluated_rules)
+    rows = session.scalars(select(FindingRow).where(
+        FindingRow.tenant_id == tenant_id, FindingRow.connector_id == connector_id)).all()
+    existing = {(r.rule_id, r.resource_key): r for r in rows}
+    opened = reopened = fixed = still = 0
+    for identity, result in failures.items():
+        row = existing.get(identity)
+        if row is None:
+            session.add(FindingRow(
+                tenant_id=tenant_id, connector_id=connector_id, rule_id=result.rule_id,
+                resource_key=result.resource_key, resource_type=result.resource_type,
+                region=result.region, resource_id=result.resource_id,
+                resource_name=result.resource_name,
+                severity=severities.get(result.rule_id, "medium"),
+                state=FindingState.OPEN.value, reason=result.reason, first_seen=now,
+                last_seen=now, times_reopened=0, last_snapshot_id=snapshot_id))
+            opened += 1
+            continue
+        if row.state == FindingState.FIXED.value:
+            row.state = FindingState.REOPENED.value
+            row.reopened_at = now
+            row.fixed_at = None
+            row.times_reopened += 1
+            reopened += 1
+        else:
+            still += 1
+        row.last_seen = now
+        row.reason = result.reason
+        row.resource_name = result.resource_name
+        row.severity = severities.get(result.rule_id, row.severity)
+        row.last_snapshot_id = snapshot_id
+    for identity, row in existing.items():
+        if (row.state in OPEN and identity not in failures and row.rule_id in evaluated
+                and identity not in undecided):
+            row.state = FindingState.FIXED.value
+            row.fixed_at = now
+            fixed += 1
+    return HistoryChange(opened=opened, reopened=reopened, fixed=fixed, still_open=still)
+
+
+def list_findings(session: Session, tenant_id: str, connector_id: str,
+                  rule_ids: Iterable[str] | None = None) -> list[FindingView]:
+    query = select(FindingRow).where(FindingRow.tenant_id == tenant_id,
+                                     FindingRow.connector_id == connector_id)
+    if rule_ids is not None:
+        query = query.where(FindingRow.rule_id.in_(list(rule_ids)))
+    query = query.order_by(FindingRow.rule_id, FindingRow.resource_id)
+    return [_view(r) for r in session.scalars(query)]
+
+
+# --- evaluation runs ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EvaluationRun:
+    id: str
+    connector_id: str
+    snapshot_id: str | None
+    evaluated_at: datetime
+    duration_ms: int
+    asset_count: int
+    result_count: int
+    counts: dict[str, RuleCounts]
+    scores: dict[str, float | None]
+
+
+def _run(row: ReportRunRow) -> EvaluationRun:
+    return EvaluationRun(
+        id=row.id, connector_id=row.connector_id, snapshot_id=row.snapshot_id,
+        evaluated_at=row.evaluated_at, duration_ms=row.duration_ms,
+        asset_count=row.asset_count, result_count=row.result_count,
+        counts={k: RuleCounts.from_json(v) for k, v in row.rule_counts.items()},
+        scores=dict(row.scores))
+
+
+def add_evaluation_run(session: Session, *, tenant_id: str, connector_id: str,
+                       snapshot_id: str | None, evaluated_at: datetime, duration_ms: int,
+                       asset_count: int, result_count: int, counts: Mapping[str, RuleCounts],
+                       scores: Mapping[str, float | None]) -> EvaluationRun:
+    row = ReportRunRow(
+        tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
+        evaluated_at=evaluated_at, duration_ms=duration_ms, asset_count=asset_count,
+        result_count=result_count, rule_counts={k: c.to_json() for k, c in counts.items()},
+        scores=dict(scores))
+    session.add(row)
+    session.flush()
+    return _run(row)
+
+
+def latest_evaluation_run(session: Session, tenant_id: str,
+                          connector_id: str) -> EvaluationRun | None:
+    row = session.scalars(select(ReportRunRow).where(
+        ReportRunRow.tenant_id == tenant_id, ReportRunRow.connector_id == connector_id,
+    ).order_by(ReportRunRow.evaluated_at.desc()).limit(1)).first()
+    return _run(row) if row else None
+
+
+def score_trend(session: Session, tenant_id: str, connector_id: str, framework_id: str,
+                limit: int = 100) -> list[TrendPoint]:
+    """Score per evaluation, oldest first (the newest ``limit`` evaluations)."""
+    rows = session.execute(select(ReportRunRow.evaluated_at, ReportRunRow.scores,
+                                  ReportRunRow.snapshot_id).where(
+        ReportRunRow.tenant_id == tenant_id, ReportRunRow.connector_id == connector_id,
+    ).order_by(ReportRunRow.evaluated_at.desc()).limit(limit)).all()
+    return [TrendPoint(evaluated_at=r.evaluated_at, score=r.scores.get(framework_id),
+                       snapshot_id=r.snapshot_id) for r in reversed(rows)]
+
+
+# --- custom rules ---------------------------------------------------------------------------
+
+def list_custom_rule_specs(session: Session, tenant_id: str) -> list[dict[str, Any]]:
+    rows = session.scalars(select(CustomRuleRow).where(CustomRuleRow.tenant_id == tenant_id)
+                           .order_by(CustomRuleRow.rule_id))
+    return [dict(r.spec) for r in rows]
+
+
+def upsert_custom_rule_specs(session: Session, tenant_id: str,
+                             specs: Iterable[dict[str, Any]]) -> None:
+    existing = {r.rule_id: r for r in session.scalars(
+        select(CustomRuleRow).where(CustomRuleRow.tenant_id == tenant_id))}
+    for spec in specs:
+        row = existing.get(spec["id"])
+        if row is None:
+            session.add(CustomRuleRow(tenant_id=tenant_id, rule_id=spec["id"], spec=spec))
+        else:
+            row.spec = spec
+
+
+def delete_custom_rule_spec(session: Session, tenant_id: str, rule_id: str) -> bool:
+    result = session.execute(delete(CustomRuleRow).where(
+        CustomRuleRow.tenant_id == tenant_id, CustomRuleRow.rule_id == rule_id))
+    return bool(getattr(result, "rowcount", 0))
