@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
 from cloudconnectors.reports.build import build_report, framework_score
 from cloudconnectors.reports.exports import EXPORTERS
-from cloudconnectors.reports.model import Report, RuleCounts
+from cloudconnectors.reports.model import Report
+from cloudconnectors.reports.tally import ResultTally
 from cloudconnectors.rules.custom import (
     CustomRuleSpec,
     Format,
@@ -29,15 +30,13 @@ from cloudconnectors.rules.custom import (
 )
 from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Framework, builtin_frameworks
 from cloudconnectors.rules.frameworks import load_framework as load_builtin_framework
-from cloudconnectors.rules.model import InventoryItem, Rule, RuleInfo, RuleResult, Status
+from cloudconnectors.rules.model import InventoryItem, Rule, RuleInfo
 from cloudconnectors.rules.registry import engine_for, rules_by_id
 from cloudconnectors.storage.db import Database
 from cloudconnectors.storage.repositories import findings as repo
 from cloudconnectors.storage.repositories.findings import HistoryChange
 from cloudconnectors.storage.tables import ConnectorRow, SnapshotRow
 from cloudconnectors.storage.tables.base import utcnow
-
-MAX_MANUAL_REASONS = 5
 
 
 @dataclass(frozen=True)
@@ -76,42 +75,6 @@ def _custom_rules(specs: list[CustomRuleSpec], provider: str) -> list[Rule]:
     return [compile_custom_rule(s) for s in specs if s.provider == provider]
 
 
-class _Tally:
-    """Folds the result stream: counts per rule, failures and undecided (manual) identities."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str, list[int]] = {}
-        self.reasons: dict[str, list[str]] = {}
-        self.failures: dict[tuple[str, str], RuleResult] = {}
-        self.undecided: set[tuple[str, str]] = set()
-        self.results = 0
-
-    def add(self, result: RuleResult) -> None:
-        self.results += 1
-        slot = self.counts.get(result.rule_id)
-        if slot is None:
-            slot = self.counts[result.rule_id] = [0, 0, 0, 0]
-        status = result.status
-        if status is Status.PASS:
-            slot[0] += 1
-        elif status is Status.FAIL:
-            slot[1] += 1
-            self.failures[(result.rule_id, result.resource_key)] = result
-        elif status is Status.MANUAL:
-            slot[2] += 1
-            self.undecided.add((result.rule_id, result.resource_key))
-            reasons = self.reasons.setdefault(result.rule_id, [])
-            if len(reasons) < MAX_MANUAL_REASONS and result.reason not in reasons:
-                reasons.append(result.reason)
-        else:
-            slot[3] += 1
-
-    def rule_counts(self) -> dict[str, RuleCounts]:
-        return {rid: RuleCounts(passed=c[0], failed=c[1], manual=c[2], not_applicable=c[3],
-                                manual_reasons=tuple(self.reasons.get(rid, ())))
-                for rid, c in self.counts.items()}
-
-
 def _frameworks_for(provider: str, specs: list[CustomRuleSpec]) -> list[Framework]:
     found = [f for f in builtin_frameworks() if f.provider in (None, provider)]
     if any(s.provider == provider for s in specs):
@@ -140,7 +103,7 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
         specs = _custom_specs(session, tenant_id)
         custom = _custom_rules(specs, connector.provider)
         engine = engine_for(connector.provider, custom)
-        tally = _Tally()
+        tally = ResultTally()
         assets = 0
 
         def counted() -> Iterator[InventoryItem]:
