@@ -74,3 +74,20 @@ def test_cis_version_and_counts() -> None:
     assert cis.version == "3.0.0"
     summary = cis.summary()
     assert (summary["controls"], summary["automated_controls"]) == (62, 52)
+
+
+def test_cis_doc_lists_every_control() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "cis-aws.md").read_text()
+    cis = load_framework("cis_aws_3_0_0")
+    summary = cis.summary()
+    assert "v3.0.0" in doc
+    assert (f"{summary['controls']} controls: {summary['automated_controls']} automated, "
+            f"{summary['manual_controls']} manual") in doc
+    for control in cis.controls:
+        row = next((line for line in doc.splitlines()
+                    if line.startswith(f"| {control.id} | ")), None)
+        assert row, f"docs/cis-aws.md lacks control {control.id}"
+        assert ("| yes |" in row) == control.automated, control.id
+        assert all(f"`{r}`" in row for r in control.rules), control.id

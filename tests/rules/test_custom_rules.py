@@ -136,3 +136,12 @@ def test_custom_framework_groups_by_control() -> None:
     assert [(c.id, c.rules) for c in framework.controls] == [
         ("tagging", ("custom.ec2.tagged_owner",)),
         ("custom.s3.versioning_on", ("custom.s3.versioning_on",))]
+
+
+def test_documented_example_is_valid() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "custom-rules.md").read_text()
+    example = doc.split("```toml", 1)[1].split("```", 1)[0]
+    assert [s.id for s in parse_custom_rules(example)] == [
+        "custom.s3.versioning_on", "custom.ec2.owner_tag"]
