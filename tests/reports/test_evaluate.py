@@ -142,3 +142,28 @@ def test_findings_keyed_by_tenant_connector_rule_resource(seeded, db) -> None:
         keys = sorted((r.connector_id, r.rule_id) for r in s.scalars(select(FindingRow)))
     assert keys == sorted(
         [(a, "aws.s3.bucket_deny_http"), (b, "aws.s3.bucket_deny_http")])
+
+
+def test_denied_listing_does_not_mark_findings_fixed(seeded, db) -> None:
+    tenant = seeded.tenant()
+    connector = seeded.connector(tenant)
+    unencrypted = edit("AWS::RDS::DBInstance", lambda d: d.update(StorageEncrypted=False))
+    seeded.snapshot(tenant, connector, unencrypted(good_account()), NOW)
+    service.evaluate_connector(db, tenant, connector)
+    without_rds = [i for i in good_account() if i.type != "AWS::RDS::DBInstance"]
+    seeded.snapshot(tenant, connector, without_rds, NOW + timedelta(hours=4),
+                    denied=[("AWS::RDS::DBInstance", "rds:DescribeDBInstances")])
+    assert service.evaluate_connector(db, tenant, connector).history.fixed == 0
+    [finding] = _control(service.get_report(db, tenant, connector, CIS), "2.3.1").failing
+    assert finding.state is FindingState.OPEN
+
+
+def test_deleted_resource_finding_is_fixed(seeded, db) -> None:
+    tenant = seeded.tenant()
+    connector = seeded.connector(tenant)
+    unencrypted = edit("AWS::RDS::DBInstance", lambda d: d.update(StorageEncrypted=False))
+    seeded.snapshot(tenant, connector, unencrypted(good_account()), NOW)
+    service.evaluate_connector(db, tenant, connector)
+    without_rds = [i for i in good_account() if i.type != "AWS::RDS::DBInstance"]
+    seeded.snapshot(tenant, connector, without_rds, NOW + timedelta(hours=4))
+    assert service.evaluate_connector(db, tenant, connector).history.fixed == 1

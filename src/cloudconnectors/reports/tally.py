@@ -5,19 +5,26 @@ of all results, so a million-asset evaluation stays flat in memory."""
 from __future__ import annotations
 
 from cloudconnectors.reports.model import RuleCounts
-from cloudconnectors.rules.model import RuleResult, Status
+from cloudconnectors.rules.engine import DENIED_PREFIX
+from cloudconnectors.rules.model import ACCOUNT_KEY, RuleResult, Status
 
 MAX_MANUAL_REASONS = 5
 
 
 class ResultTally:
-    """Folds the result stream: counts per rule, failures and undecided (manual) identities."""
+    """Folds the result stream: counts per rule, failures and undecided (manual) identities.
+
+    ``blind`` holds rules that could not see everything this time (a MANUAL answer for the
+    account or for a type whose listing was denied): their absent resources may still exist,
+    so their open findings must not be marked fixed.
+    """
 
     def __init__(self) -> None:
         self.counts: dict[str, list[int]] = {}
         self.reasons: dict[str, list[str]] = {}
         self.failures: dict[tuple[str, str], RuleResult] = {}
         self.undecided: set[tuple[str, str]] = set()
+        self.blind: set[str] = set()
         self.results = 0
 
     def add(self, result: RuleResult) -> None:
@@ -34,6 +41,9 @@ class ResultTally:
         elif status is Status.MANUAL:
             slot[2] += 1
             self.undecided.add((result.rule_id, result.resource_key))
+            if result.resource_key == ACCOUNT_KEY or result.resource_key.startswith(
+                    DENIED_PREFIX):
+                self.blind.add(result.rule_id)
             reasons = self.reasons.setdefault(result.rule_id, [])
             if len(reasons) < MAX_MANUAL_REASONS and result.reason not in reasons:
                 reasons.append(result.reason)

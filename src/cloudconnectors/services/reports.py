@@ -122,7 +122,8 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
         history = repo.record_findings(
             session, tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
             now=seen_at, failures=tally.failures, severities=severities,
-            evaluated_rules=[r.id for r in engine.rules], undecided=tally.undecided)
+            evaluated_rules=[r.id for r in engine.rules if r.id not in tally.blind],
+            undecided=tally.undecided)
         run = repo.add_evaluation_run(
             session, tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
             evaluated_at=evaluated_at, duration_ms=int((time.perf_counter() - started) * 1000),
