@@ -18,9 +18,9 @@ from datetime import datetime
 from cloudconnectors.rules.model import (
     ACCOUNT_KEY,
     ACCOUNT_TYPE,
-    ERRORS_KEY,
     AccountRule,
     Context,
+    Data,
     InventoryItem,
     Need,
     ResourceCheck,
@@ -30,6 +30,7 @@ from cloudconnectors.rules.model import (
     Status,
     Verdict,
     manual,
+    unreadable_reason,
 )
 from cloudconnectors.rules.snapshot import SnapshotView, covered_regions
 
@@ -38,17 +39,12 @@ _Compiled = tuple[str, ResourceCheck, tuple[Need, ...]]
 _DATA_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
 
-def _missing(needs: tuple[Need, ...], data: dict[str, object], type_: str,
+def _missing(needs: tuple[Need, ...], data: Data, type_: str,
              denied: frozenset[tuple[str, str]]) -> Verdict | None:
-    errors = data.get(ERRORS_KEY)
     for key, permission in needs:
-        if isinstance(errors, dict) and key in errors:
-            return manual(f"the poll was refused {permission} ({errors[key]}), "
-                          f"so {key} could not be read")
-        if key not in data:
-            if (type_, permission) in denied:
-                return manual(f"the poll was denied {permission}, so {key} could not be read")
-            return manual(f"{key} was not collected (needs {permission})")
+        reason = unreadable_reason(data, type_, key, permission, denied)
+        if reason is not None:
+            return manual(reason)
     return None
 
 

@@ -141,6 +141,20 @@ class AccountRule(RuleInfo):
 
 Rule = ResourceRule | AccountRule
 
+
+def unreadable_reason(data: Data, type_: str, key: str, permission: str,
+                      denied: frozenset[tuple[str, str]] = frozenset()) -> str | None:
+    """Why detail ``key`` of a record cannot be judged (refused, denied, not collected), or
+    None when it is there. The one wording for every rule, built-in, account-level or custom."""
+    errors = data.get(ERRORS_KEY)
+    if isinstance(errors, dict) and key in errors:
+        return f"the poll was refused {permission} ({errors[key]}), so {key} could not be read"
+    if key in data:
+        return None
+    if (type_, permission) in denied:
+        return f"the poll was denied {permission}, so {key} could not be read"
+    return f"{key} was not collected (needs {permission})"
+
 PASS: Verdict = (Status.PASS, "")
 NOT_APPLICABLE: Verdict = (Status.NOT_APPLICABLE, "")
 

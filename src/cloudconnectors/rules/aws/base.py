@@ -17,6 +17,7 @@ from cloudconnectors.rules.model import (
     ResourceRule,
     Severity,
     Status,
+    unreadable_reason,
 )
 from cloudconnectors.rules.snapshot import SnapshotView
 
@@ -82,14 +83,9 @@ def not_collected(type_: str) -> AccountVerdict:
 
 def detail_missing(item: InventoryItem, key: str) -> str | None:
     """Why ``key`` is missing on an asset an account rule reads, or None when present."""
-    data = item.data
-    errors = data.get("_cc_errors")
     permission = DETAIL_PERMISSIONS.get((item.type, key), "a detail call")
-    if isinstance(errors, dict) and key in errors:
-        return f"the poll was refused {permission} ({errors[key]}) for {item.native_id}"
-    if key not in data:
-        return f"{key} was not collected for {item.native_id} (needs {permission})"
-    return None
+    reason = unreadable_reason(item.data, item.type, key, permission)
+    return None if reason is None else f"{item.name or item.native_id}: {reason}"
 
 
 def regions_lacking(view: SnapshotView, type_: str,
