@@ -102,3 +102,13 @@ def test_advanced_event_selectors_count_as_management_events() -> None:
     results = run(edit("AWS::CloudTrail::Trail", advanced)(good_account()))
     assert statuses(results, "aws.cloudtrail.multi_region_management_events") == {Status.PASS}
     assert statuses(results, "aws.cloudtrail.s3_object_read_logging") == {Status.PASS}
+
+
+def test_policies_stored_as_json_text_are_read() -> None:
+    import json
+
+    from tests.rules.fixtures import edit
+
+    items = edit("AWS::S3::Bucket", lambda d: d.update(Policy=json.dumps(d["Policy"])))(
+        good_account())
+    assert statuses(run(items), "aws.s3.bucket_deny_http") == {Status.PASS}

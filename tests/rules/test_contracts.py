@@ -6,7 +6,11 @@ import re
 
 import pytest
 
-from cloudconnectors.rules.aws.shapes import COLLECTED_AWS_TYPES, DETAIL_PERMISSIONS
+from cloudconnectors.rules.aws.shapes import (
+    COLLECTED_AWS_TYPES,
+    DETAIL_PERMISSIONS,
+    LIST_PERMISSIONS,
+)
 from cloudconnectors.rules.frameworks import BUILTIN, builtin_frameworks, load_framework
 from cloudconnectors.rules.model import AccountRule, ResourceRule, Severity
 from cloudconnectors.rules.registry import CATALOGS, all_rules, provider_rules
@@ -35,7 +39,9 @@ def test_every_rule_reads_collected_types_only() -> None:
         assert set(rule.resource_types) <= COLLECTED_AWS_TYPES, rule.id
         if isinstance(rule, ResourceRule):
             for need in rule.needs:
-                assert DETAIL_PERMISSIONS[(rule.resource_type, need.key)] == need.permission
+                assert need.permission in (DETAIL_PERMISSIONS.get((rule.resource_type,
+                                                                   need.key)),
+                                           LIST_PERMISSIONS[rule.resource_type])
 
 
 def test_collected_types_agree_with_collector_if_present() -> None:
@@ -91,3 +97,34 @@ def test_cis_doc_lists_every_control() -> None:
         assert row, f"docs/cis-aws.md lacks control {control.id}"
         assert ("| yes |" in row) == control.automated, control.id
         assert all(f"`{r}`" in row for r in control.rules), control.id
+
+
+#: Rules for which an absent key has a meaning (no profile, no KMS key, no tags...).
+ABSENCE_MEANS_SOMETHING = {"aws.ec2.instance_profile_attached", "aws.cloudtrail.kms_encrypted",
+                           "aws.ec2.instance_imdsv2_required"}
+
+
+@pytest.mark.parametrize("rule", [r for r in provider_rules("aws")
+                                  if isinstance(r, ResourceRule)], ids=lambda r: r.id)
+def test_empty_record_is_never_a_silent_pass(rule: ResourceRule) -> None:
+    """Missing data answers MANUAL (or not applicable), never a verdict nobody could check."""
+    from tests.rules.fixtures import NOW
+
+    from cloudconnectors.rules.engine import Engine
+    from cloudconnectors.rules.model import InventoryItem, Status
+
+    [result] = Engine([rule]).evaluate(
+        [InventoryItem("k", rule.resource_type, "us-east-1", "x", None, {})], now=NOW)
+    if rule.id in ABSENCE_MEANS_SOMETHING:
+        assert result.status is Status.FAIL, result
+    else:
+        assert result.status in (Status.MANUAL, Status.NOT_APPLICABLE), result
+
+
+def test_detail_permissions_are_type_permission_pairs() -> None:
+    from cloudconnectors.rules.registry import detail_permissions
+
+    pairs = detail_permissions("aws")
+    assert ("AWS::S3::Bucket", "s3:GetBucketPolicy") in pairs
+    assert ("AWS::S3::Bucket", "s3:ListAllMyBuckets") not in pairs
+    assert detail_permissions("nowhere") == frozenset()

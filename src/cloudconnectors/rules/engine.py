@@ -63,9 +63,8 @@ class Engine:
             else:
                 self._account.append(rule)
         self._account_types = frozenset(t for r in self._account for t in r.resource_types)
-        self._detail_permissions = frozenset(detail_permissions) | {
-            (r.resource_type, n.permission) for r in self.rules if isinstance(r, ResourceRule)
-            for n in r.needs}
+        # (type, permission) pairs of detail calls: their denial explains missing keys only.
+        self._detail_permissions = frozenset(detail_permissions)
 
     def evaluate(
         self,

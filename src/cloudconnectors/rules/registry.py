@@ -39,8 +39,13 @@ def collected_types(provider: str) -> frozenset[str]:
 
 
 def detail_permissions(provider: str) -> frozenset[tuple[str, str]]:
+    """(resource type, permission) of every detail call: a denial of one of these explains
+    missing keys, it does not mean the type could not be listed."""
     catalog = _catalog(provider)
-    return frozenset(catalog.DETAIL_PERMISSIONS) if catalog else frozenset()
+    if catalog is None:
+        return frozenset()
+    return frozenset((type_, permission)
+                     for (type_, _key), permission in catalog.DETAIL_PERMISSIONS.items())
 
 
 @cache

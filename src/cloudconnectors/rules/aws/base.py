@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -28,14 +29,23 @@ NO_DATE = frozenset({"N/A", "no_information", "not_supported", "", None})
 def resource_rule(*, id: str, title: str, severity: Severity, resource_type: str,
                   rationale: str, remediation: str, needs: Iterable[str] = ()
                   ) -> Callable[[ResourceCheck], ResourceRule]:
-    """Turn a predicate into a rule; the decorated name is the rule, not the function."""
+    """Turn a predicate into a rule; the decorated name is the rule, not the function.
+
+    ``needs`` names the keys whose absence must answer MANUAL: detail keys (filled by a
+    separate call, see ``DETAIL_PERMISSIONS``) and base-record keys whose absence would
+    otherwise read as a pass or a fail (those name the list permission).
+    """
     def wrap(check: ResourceCheck) -> ResourceRule:
         return ResourceRule(
             id=id, title=title, severity=severity, rationale=rationale,
             remediation=remediation, provider=PROVIDER, resource_type=resource_type,
-            check=check,
-            needs=tuple(Need(k, DETAIL_PERMISSIONS[(resource_type, k)]) for k in needs))
+            check=check, needs=tuple(Need(k, permission_for(resource_type, k)) for k in needs))
     return wrap
+
+
+def permission_for(resource_type: str, key: str) -> str:
+    """The call that fills ``key``: its detail call, else the listing of the type."""
+    return DETAIL_PERMISSIONS.get((resource_type, key)) or LIST_PERMISSIONS[resource_type]
 
 
 def account_rule(*, id: str, title: str, severity: Severity, resource_types: Iterable[str],
@@ -61,6 +71,14 @@ def parse_time(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def as_document(value: object) -> dict[str, Any] | None:
+    """A policy document as a dict, whether stored parsed or as its JSON text."""
+    if isinstance(value, str):
+        parsed = json.loads(value) if value.strip() else None
+        return parsed if isinstance(parsed, dict) else None
+    return value if isinstance(value, dict) else None
+
+
 def as_list(value: object) -> list[Any]:
     """IAM policy fields are a string or a list of strings."""
     if value is None:
@@ -83,8 +101,7 @@ def not_collected(type_: str) -> AccountVerdict:
 
 def detail_missing(item: InventoryItem, key: str) -> str | None:
     """Why ``key`` is missing on an asset an account rule reads, or None when present."""
-    permission = DETAIL_PERMISSIONS.get((item.type, key), "a detail call")
-    reason = unreadable_reason(item.data, item.type, key, permission)
+    reason = unreadable_reason(item.data, item.type, key, permission_for(item.type, key))
     return None if reason is None else f"{item.name or item.native_id}: {reason}"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from cloudconnectors.rules.aws.base import (
     account,
     account_rule,
+    as_document,
     as_list,
     detail_missing,
     not_collected,
@@ -127,7 +128,7 @@ def _grants_full_admin(document: Data) -> bool:
     remediation="Detach the policy from every user, group and role, then narrow its actions "
     "and resources.")
 def policy_no_full_admin(data: Data, ctx: Context) -> Verdict:
-    if not _grants_full_admin(data["Document"] or {}):
+    if not _grants_full_admin(as_document(data["Document"]) or {}):
         return PASS
     if int(data.get("AttachmentCount", 1)) == 0:
         return passed("allows *:* but is attached to nothing")

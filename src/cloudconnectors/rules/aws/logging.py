@@ -94,7 +94,7 @@ def multi_region_trail(view: SnapshotView) -> Iterator[AccountVerdict]:
 
 @resource_rule(
     id="aws.cloudtrail.log_file_validation", title="CloudTrail log file validation is enabled",
-    severity=Severity.MEDIUM, resource_type=TRAIL,
+    severity=Severity.MEDIUM, resource_type=TRAIL, needs=("LogFileValidationEnabled",),
     rationale="Digest files prove whether delivered logs were changed or deleted.",
     remediation="aws cloudtrail update-trail --name TRAIL --enable-log-file-validation")
 def log_file_validation(data: Data, ctx: Context) -> Verdict:

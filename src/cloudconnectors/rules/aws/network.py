@@ -58,7 +58,7 @@ def _sg_verdict(data: Data, range_key: str, cidr_key: str, world: str) -> Verdic
 @resource_rule(
     id="aws.ec2.sg_no_admin_ingress_ipv4", title="No security group allows ingress from "
     "0.0.0.0/0 to remote administration ports", severity=Severity.HIGH,
-    resource_type=SECURITY_GROUP,
+    resource_type=SECURITY_GROUP, needs=("IpPermissions",),
     rationale="SSH (22) and RDP (3389) open to the whole internet invite brute force and "
     "exploitation.",
     remediation="Remove the 0.0.0.0/0 rule for ports 22/3389; allow known address ranges or "
@@ -70,6 +70,7 @@ def sg_admin_ipv4(data: Data, ctx: Context) -> Verdict:
 @resource_rule(
     id="aws.ec2.sg_no_admin_ingress_ipv6", title="No security group allows ingress from ::/0 "
     "to remote administration ports", severity=Severity.HIGH, resource_type=SECURITY_GROUP,
+    needs=("IpPermissions",),
     rationale="SSH (22) and RDP (3389) open to the whole IPv6 internet invite brute force.",
     remediation="Remove the ::/0 rule for ports 22/3389; allow known address ranges.")
 def sg_admin_ipv6(data: Data, ctx: Context) -> Verdict:
@@ -79,6 +80,7 @@ def sg_admin_ipv6(data: Data, ctx: Context) -> Verdict:
 @resource_rule(
     id="aws.ec2.default_sg_restricts_all", title="The default security group of every VPC "
     "restricts all traffic", severity=Severity.MEDIUM, resource_type=SECURITY_GROUP,
+    needs=("GroupName", "IpPermissions", "IpPermissionsEgress"),
     rationale="Resources launched without a chosen group land in the default one; with no "
     "rules it grants nothing by accident.",
     remediation="Delete every inbound and outbound rule of each VPC's default security group.")
@@ -116,7 +118,7 @@ def _nacl_open_ports(entries: list[Data]) -> list[int]:
 @resource_rule(
     id="aws.ec2.nacl_no_admin_ingress", title="No network ACL allows ingress from the "
     "internet to remote administration ports", severity=Severity.MEDIUM,
-    resource_type="AWS::EC2::NetworkAcl",
+    resource_type="AWS::EC2::NetworkAcl", needs=("Entries",),
     rationale="Network ACLs are the subnet-wide line of defence; they should not admit SSH or "
     "RDP from anywhere.",
     remediation="Add a deny entry (lower rule number) for 0.0.0.0/0 and ::/0 on ports 22 and "

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cloudconnectors.rules.aws.base import account_rule, as_list, detail_missing, on, resource_rule
+from cloudconnectors.rules.aws.base import (
+    account_rule,
+    as_document,
+    as_list,
+    detail_missing,
+    on,
+    resource_rule,
+)
 from cloudconnectors.rules.model import (
     PASS,
     AccountVerdict,
@@ -48,7 +55,7 @@ def _denies_insecure_transport(statement: Data) -> bool:
     remediation="Add a Deny statement for Principal \"*\", Action \"s3:*\" on the bucket and "
     "its objects with Condition Bool aws:SecureTransport \"false\".")
 def bucket_deny_http(data: Data, ctx: Context) -> Verdict:
-    policy = data["Policy"]
+    policy = as_document(data["Policy"])
     if not policy:
         return failed("the bucket has no policy")
     if any(_denies_insecure_transport(s) for s in as_list(policy.get("Statement"))):

@@ -44,7 +44,7 @@ def ebs_encryption_by_default(view: SnapshotView) -> Iterator[AccountVerdict]:
 
 @resource_rule(
     id="aws.rds.instance_storage_encrypted", title="RDS instances are encrypted at rest",
-    severity=Severity.MEDIUM, resource_type=RDS,
+    severity=Severity.MEDIUM, resource_type=RDS, needs=("StorageEncrypted",),
     rationale="Encryption at rest protects data, backups and snapshots from storage-level "
     "access.",
     remediation="Encryption cannot be turned on in place: snapshot, copy the snapshot with "
@@ -56,6 +56,7 @@ def rds_encrypted(data: Data, ctx: Context) -> Verdict:
 @resource_rule(
     id="aws.rds.instance_auto_minor_upgrade", title="Auto minor version upgrade is on for RDS "
     "instances", severity=Severity.LOW, resource_type=RDS,
+    needs=("AutoMinorVersionUpgrade",),
     rationale="Minor versions carry security fixes; applying them in the maintenance window "
     "keeps the engine patched.",
     remediation="Modify the instance and enable Auto minor version upgrade.")
@@ -67,7 +68,7 @@ def rds_auto_minor_upgrade(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="aws.rds.instance_not_public", title="RDS instances are not publicly accessible",
-    severity=Severity.HIGH, resource_type=RDS,
+    severity=Severity.HIGH, resource_type=RDS, needs=("PubliclyAccessible",),
     rationale="A publicly accessible instance gets a public DNS name and IP; the database is "
     "one security group away from the internet.",
     remediation="Modify the instance: Publicly accessible = No.")
@@ -79,7 +80,7 @@ def rds_not_public(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="aws.efs.file_system_encrypted", title="EFS file systems are encrypted at rest",
-    severity=Severity.MEDIUM, resource_type="AWS::EFS::FileSystem",
+    severity=Severity.MEDIUM, resource_type="AWS::EFS::FileSystem", needs=("Encrypted",),
     rationale="Encryption at rest protects file data from storage-level access.",
     remediation="Encryption is chosen at creation: create an encrypted file system and copy "
     "the data over (AWS DataSync), then delete the old one.")
