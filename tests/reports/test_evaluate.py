@@ -167,3 +167,16 @@ def test_deleted_resource_finding_is_fixed(seeded, db) -> None:
     without_rds = [i for i in good_account() if i.type != "AWS::RDS::DBInstance"]
     seeded.snapshot(tenant, connector, without_rds, NOW + timedelta(hours=4))
     assert service.evaluate_connector(db, tenant, connector).history.fixed == 1
+
+
+def test_list_findings_by_state(seeded, db) -> None:
+    tenant = seeded.tenant()
+    connector = seeded.connector(tenant)
+    seeded.snapshot(tenant, connector, no_policy(good_account()), NOW)
+    service.evaluate_connector(db, tenant, connector)
+    [finding] = service.list_findings(db, tenant, connector, state="open")
+    assert finding.rule_id == "aws.s3.bucket_deny_http"
+    assert service.list_findings(db, tenant, connector, state="fixed") == []
+    assert service.list_findings(db, tenant, connector, rule_id="aws.iam.root_mfa_enabled") == []
+    with pytest.raises(ValidationFailed, match="state"):
+        service.list_findings(db, tenant, connector, state="closed")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
 from cloudconnectors.reports.build import build_report, framework_score
 from cloudconnectors.reports.exports import EXPORTERS
-from cloudconnectors.reports.model import Report
+from cloudconnectors.reports.model import FindingState, FindingView, Report
 from cloudconnectors.reports.tally import ResultTally
 from cloudconnectors.rules.custom import (
     CustomRuleSpec,
@@ -195,6 +195,20 @@ def _report_and_rules(db: Database, tenant_id: str, connector_id: str, framework
         evaluated_at=run.evaluated_at, snapshot_id=run.snapshot_id, trend=trend,
         fixed_since=fixed_since)
     return report, rules
+
+
+def list_findings(db: Database, tenant_id: str, connector_id: str, *,
+                  state: str | None = None, rule_id: str | None = None) -> list[FindingView]:
+    """A connector's findings with their history, optionally one state (open, fixed,
+    reopened) or one rule."""
+    if state is not None and state not in {s.value for s in FindingState}:
+        raise ValidationFailed.single("state", "must be one of "
+                                      + ", ".join(s.value for s in FindingState))
+    with db.read() as session:
+        _connector(session, tenant_id, connector_id)
+        found = repo.list_findings(session, tenant_id, connector_id,
+                                   None if rule_id is None else [rule_id])
+    return [f for f in found if state is None or f.state.value == state]
 
 
 @dataclass(frozen=True)
