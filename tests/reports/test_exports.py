@@ -95,3 +95,12 @@ def test_ocsf_detection_findings(evaluated) -> None:
 def test_export_filenames(evaluated) -> None:
     assert _export(evaluated, "ocsf").filename.endswith(f"{CIS}.ocsf.json")
     assert _export(evaluated, "csv").media_type == "text/csv"
+
+
+def test_html_caps_rows_per_control(evaluated, monkeypatch) -> None:
+    from cloudconnectors.reports import exports
+
+    monkeypatch.setattr(exports, "HTML_ROWS", 0)
+    html = _export(evaluated, "html").content
+    assert "sg-web-us-east-1" not in html.split("<h2>Fixed</h2>")[0].split("Controls</h2>")[1]
+    assert "and 1 more: the CSV, JSON and OCSF exports list them all" in html

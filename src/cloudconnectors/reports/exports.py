@@ -24,6 +24,7 @@ from cloudconnectors.rules.model import RuleInfo
 CSV_COLUMNS = ("control_id", "control_title", "section", "control_status", "rule_id",
                "resource_type", "region", "resource_id", "resource_name", "severity",
                "finding_state", "reason", "first_seen", "last_seen")
+HTML_ROWS = 500  # failing resources shown per control in HTML; the other exports list all
 OCSF_VERSION = "1.3.0"
 OCSF_SEVERITY = {"informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
 OCSF_ACTIVITY = {FindingState.OPEN: (1, "Create"), FindingState.REOPENED: (2, "Update"),
@@ -74,7 +75,7 @@ def _sparkline(report: Report, width: int = 240, height: int = 40) -> str:
 def to_html(report: Report, rules: Mapping[str, RuleInfo] | None = None) -> str:
     """A single file: inline CSS and SVG, no scripts, no remote assets."""
     return _environment().get_template("report.html").render(
-        report=report, rules=rules or {}, sparkline=_sparkline(report))
+        report=report, rules=rules or {}, sparkline=_sparkline(report), html_rows=HTML_ROWS)
 
 
 def _ms(value: datetime | None) -> int | None:

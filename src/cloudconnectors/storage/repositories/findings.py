@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from cloudconnectors.domain.runs import Outcome
@@ -73,7 +73,8 @@ def record_findings(session: Session, *, tenant_id: str, connector_id: str,
                     failures: Mapping[tuple[str, str], RuleResult],
                     severities: Mapping[str, str], evaluated_rules: Iterable[str],
                     undecided: set[tuple[str, str]]) -> HistoryChange:
-    """Fold one evaluation into the history.
+    """Fold one evaluation into the history, with bulk statements (tens of thousands of
+    findings are normal for a large account).
 
     A failure seen before keeps its ``first_seen``; one that was fixed becomes ``reopened``.
     An open finding of an evaluated rule that did not fail this time is ``fixed`` - unless its
@@ -81,43 +82,50 @@ def record_findings(session: Session, *, tenant_id: str, connector_id: str,
     left as it was. Findings of rules not evaluated this time are not touched.
     """
     evaluated = set(evaluated_rules)
-    rows = session.scalars(select(FindingRow).where(
-        FindingRow.tenant_id == tenant_id, FindingRow.connector_id == connector_id)).all()
-    existing = {(r.rule_id, r.resource_key): r for r in rows}
-    opened = reopened = fixed = still = 0
+    existing = {(r.rule_id, r.resource_key): r for r in session.execute(
+        select(FindingRow.id, FindingRow.rule_id, FindingRow.resource_key, FindingRow.state,
+               FindingRow.times_reopened).where(FindingRow.tenant_id == tenant_id,
+                                                FindingRow.connector_id == connector_id))}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    reopened = 0
     for identity, result in failures.items():
         row = existing.get(identity)
+        severity = severities.get(result.rule_id, "medium")
         if row is None:
-            session.add(FindingRow(
-                tenant_id=tenant_id, connector_id=connector_id, rule_id=result.rule_id,
-                resource_key=result.resource_key, resource_type=result.resource_type,
-                region=result.region, resource_id=result.resource_id,
-                resource_name=result.resource_name,
-                severity=severities.get(result.rule_id, "medium"),
-                state=FindingState.OPEN.value, reason=result.reason, first_seen=now,
-                last_seen=now, times_reopened=0, last_snapshot_id=snapshot_id))
-            opened += 1
+            inserts.append({
+                "tenant_id": tenant_id, "connector_id": connector_id,
+                "rule_id": result.rule_id, "resource_key": result.resource_key,
+                "resource_type": result.resource_type, "region": result.region,
+                "resource_id": result.resource_id, "resource_name": result.resource_name,
+                "severity": severity, "state": FindingState.OPEN.value,
+                "reason": result.reason, "first_seen": now, "last_seen": now,
+                "fixed_at": None, "reopened_at": None, "times_reopened": 0,
+                "last_snapshot_id": snapshot_id})
             continue
+        change: dict[str, Any] = {
+            "id": row.id, "last_seen": now, "reason": result.reason,
+            "resource_name": result.resource_name, "severity": severity,
+            "last_snapshot_id": snapshot_id, "state": row.state, "fixed_at": None,
+            "reopened_at": None, "times_reopened": row.times_reopened}
         if row.state == FindingState.FIXED.value:
-            row.state = FindingState.REOPENED.value
-            row.reopened_at = now
-            row.fixed_at = None
-            row.times_reopened += 1
+            change.update(state=FindingState.REOPENED.value, reopened_at=now,
+                          times_reopened=row.times_reopened + 1)
             reopened += 1
         else:
-            still += 1
-        row.last_seen = now
-        row.reason = result.reason
-        row.resource_name = result.resource_name
-        row.severity = severities.get(result.rule_id, row.severity)
-        row.last_snapshot_id = snapshot_id
-    for identity, row in existing.items():
-        if (row.state in OPEN and identity not in failures and row.rule_id in evaluated
-                and identity not in undecided):
-            row.state = FindingState.FIXED.value
-            row.fixed_at = now
-            fixed += 1
-    return HistoryChange(opened=opened, reopened=reopened, fixed=fixed, still_open=still)
+            change.pop("reopened_at")
+        updates.append(change)
+    fixes = [{"id": row.id, "state": FindingState.FIXED.value, "fixed_at": now}
+             for identity, row in existing.items()
+             if row.state in OPEN and identity not in failures and row.rule_id in evaluated
+             and identity not in undecided]
+    if inserts:
+        session.execute(insert(FindingRow), inserts)
+    for batch in (updates, fixes):
+        if batch:
+            session.execute(update(FindingRow), batch)
+    return HistoryChange(opened=len(inserts), reopened=reopened, fixed=len(fixes),
+                         still_open=len(updates) - reopened)
 
 
 def list_findings(session: Session, tenant_id: str, connector_id: str,
