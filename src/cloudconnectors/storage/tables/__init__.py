@@ -4,6 +4,7 @@ from cloudconnectors.storage.tables.base import Base
 from cloudconnectors.storage.tables.connectors import ConnectorRow, ExternalIdRow
 from cloudconnectors.storage.tables.inventory import AssetRow, SnapshotRow
 from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow
+from cloudconnectors.storage.tables.sessions import WebSessionRow
 from cloudconnectors.storage.tables.tenants import ApiTokenRow, TenantRow, UserRow
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "SnapshotRow",
     "TenantRow",
     "UserRow",
+    "WebSessionRow",
 ]

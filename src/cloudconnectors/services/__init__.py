@@ -1,0 +1,1 @@
+"""Use cases shared by the API, the portal, the CLI and the scheduler."""

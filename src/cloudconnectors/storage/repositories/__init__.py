@@ -1,0 +1,1 @@
+"""Queries and row <-> domain mapping; ORM rows never leave this package."""
