@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from cloudconnectors.api.app import create_app
 from cloudconnectors.config import load_settings
+from cloudconnectors.security.crypto import SecretBox
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.storage.db import Database
-from cloudconnectors.security.crypto import SecretBox
 from tests.support.database import TestDatabases, databases
 from tests.support.people import Person, make_person
 

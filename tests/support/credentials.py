@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-FAKE_PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+FAKE_PEM = (
+    "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+)
 AZURE_SECRET = "azure-secret-value-never-shown"
 
 

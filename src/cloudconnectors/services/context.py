@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,6 +35,8 @@ class AppContext:
     settings: Settings
     db: Database
     secrets: SecretBox
+    # Set by the embedded scheduler so a Refresh starts polling at once instead of next tick.
+    wake_scheduler: Callable[[], None] | None = None
 
     @classmethod
     def create(cls, settings: Settings | None = None, *, migrate: bool = True) -> AppContext:

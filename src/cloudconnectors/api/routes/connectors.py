@@ -114,8 +114,6 @@ def delete_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep
 )
 def refresh_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) -> RefreshOut:
     result = service.request_refresh(ctx, principal, connector_id)
-    if result.queued:
-        wake = getattr(ctx, "wake_scheduler", None)
-        if callable(wake):
-            wake()
+    if result.queued and ctx.wake_scheduler is not None:
+        ctx.wake_scheduler()
     return RefreshOut(queued=result.queued, connector=ConnectorOut.of(result.connector))
