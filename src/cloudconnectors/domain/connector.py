@@ -55,8 +55,11 @@ def provider_problem(value: object, field: str = "provider") -> FieldProblem | N
 
 def validate_fields(**fields: object) -> None:
     """Raise one :class:`ValidationFailed` listing every broken rule among ``fields``."""
-    checks = {"name": name_problem, "run_frequency_minutes": run_frequency_problem,
-              "provider": provider_problem}
+    checks = {
+        "name": name_problem,
+        "run_frequency_minutes": run_frequency_problem,
+        "provider": provider_problem,
+    }
     problems = [p for key, value in fields.items() if (p := checks[key](value)) is not None]
     if problems:
         raise ValidationFailed(problems)

@@ -1,14 +1,14 @@
 """The exception tree. Every layer raises these; the API and CLI map them to answers.
 
-    CloudConnectorsError
-    ├── ValidationFailed        bad input: names the field and the rule        -> 422
-    ├── NotFound                no such object for this tenant                 -> 404
-    ├── Conflict                unique name taken, state forbids the action    -> 409
-    ├── PermissionDenied        the role may not do this                        -> 403
-    ├── IllegalTransition       the state machine refused an event             -> 409
-    └── ProviderError           talking to a cloud failed
-        ├── AuthenticationFailed  credentials or role refused: connector offline
-        └── CollectionFailed      nothing could be read at all
+CloudConnectorsError
+├── ValidationFailed        bad input: names the field and the rule        -> 422
+├── NotFound                no such object for this tenant                 -> 404
+├── Conflict                unique name taken, state forbids the action    -> 409
+├── PermissionDenied        the role may not do this                        -> 403
+├── IllegalTransition       the state machine refused an event             -> 409
+└── ProviderError           talking to a cloud failed
+    ├── AuthenticationFailed  credentials or role refused: connector offline
+    └── CollectionFailed      nothing could be read at all
 """
 
 from __future__ import annotations

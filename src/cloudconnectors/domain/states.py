@@ -101,8 +101,7 @@ def apply(state: ConnectorState, event: Event) -> ConnectorState:
         return ConnectorState(target, event.discovery, None, event.warning)
     if event.kind is EventKind.POLL_FAILED:
         # Discovery keeps how far the last *successful* poll got.
-        return replace(state, status=target, last_error=event.error or "poll failed",
-                       warning=None)
+        return replace(state, status=target, last_error=event.error or "poll failed", warning=None)
     if event.kind is EventKind.CREDENTIALS_CHANGED:
         return ConnectorState(target)
     return replace(state, status=target)

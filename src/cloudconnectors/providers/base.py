@@ -34,7 +34,11 @@ class ProviderCredentials(BaseModel):
 
     def secret_material(self) -> dict[str, Any]:
         """Everything needed to authenticate, for encryption at rest."""
-        return self.model_dump(mode="json", context={"reveal": True})
+        return self.model_dump(mode="json")
+
+    def issued_external_id(self) -> str | None:
+        """An identifier the platform issued and the connector must claim (AWS External ID)."""
+        return None
 
 
 def parse_credentials(
@@ -143,7 +147,9 @@ class Provider(ABC):
 
     @abstractmethod
     def diagnose(
-        self, results: Sequence[CollectorResult], context: PollContext,
+        self,
+        results: Sequence[CollectorResult],
+        context: PollContext,
         public_credentials: dict[str, Any],
     ) -> list[DiagnosticItem]:
         """Judge each required permission group from what the last poll was denied."""

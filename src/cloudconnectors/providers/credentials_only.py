@@ -29,7 +29,9 @@ class CredentialsOnlyProvider(Provider):
         )
 
     def diagnose(
-        self, results: Sequence[CollectorResult], context: PollContext,
+        self,
+        results: Sequence[CollectorResult],
+        context: PollContext,
         public_credentials: dict[str, Any],
     ) -> list[DiagnosticItem]:
         return []

@@ -84,8 +84,9 @@ class SecretBox:
             raise SecretKeyError(f"unknown ciphertext version {version!r}")
         blob = base64.b64decode(body)
         try:
-            plaintext = self._aead.decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:],
-                                           bound_to.encode())
+            plaintext = self._aead.decrypt(
+                blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], bound_to.encode()
+            )
         except InvalidTag:
             raise SecretKeyError(
                 "stored credentials cannot be decrypted: CLOUDCONNECTORS_SECRET_KEY or the key "

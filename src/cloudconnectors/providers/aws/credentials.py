@@ -41,6 +41,12 @@ class AwsCredentials(ProviderCredentials):
         assert match is not None  # validated on construction
         return match.group("account")
 
+    def issued_external_id(self) -> str | None:
+        return self.external_id
+
     def public_view(self) -> dict[str, Any]:
-        return {"role_arn": self.role_arn, "external_id": self.external_id,
-                "account_id": self.account_id}
+        return {
+            "role_arn": self.role_arn,
+            "external_id": self.external_id,
+            "account_id": self.account_id,
+        }

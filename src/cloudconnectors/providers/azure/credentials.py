@@ -35,8 +35,11 @@ class AzureCredentials(ProviderCredentials):
         return value
 
     def public_view(self) -> dict[str, Any]:
-        return {"application_id": self.application_id, "directory_id": self.directory_id,
-                "subscription_id": self.subscription_id}
+        return {
+            "application_id": self.application_id,
+            "directory_id": self.directory_id,
+            "subscription_id": self.subscription_id,
+        }
 
     def secret_material(self) -> dict[str, Any]:
         material = self.public_view()

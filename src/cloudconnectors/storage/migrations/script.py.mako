@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import Text
 
 import cloudconnectors.storage.tables.base
 ${imports if imports else ""}

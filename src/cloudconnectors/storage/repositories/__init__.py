@@ -1,1 +1,1 @@
-"""Queries and writes per aggregate; ORM rows stay inside this package."""
+"""Queries and row <-> domain mapping; ORM rows never leave this package."""

@@ -5,6 +5,7 @@ from cloudconnectors.storage.tables.connectors import ConnectorRow, ExternalIdRo
 from cloudconnectors.storage.tables.findings import CustomRuleRow, FindingRow, ReportRunRow
 from cloudconnectors.storage.tables.inventory import AssetRow, SnapshotRow
 from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow
+from cloudconnectors.storage.tables.sessions import WebSessionRow
 from cloudconnectors.storage.tables.tenants import ApiTokenRow, TenantRow, UserRow
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "SnapshotRow",
     "TenantRow",
     "UserRow",
+    "WebSessionRow",
 ]

@@ -48,8 +48,7 @@ class ExternalIdRow(Base):
     __tablename__ = "aws_external_ids"
 
     value: Mapped[str] = mapped_column(String(64), primary_key=True)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"),
-                                           index=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     connector_id: Mapped[str | None] = mapped_column(String(36), default=None, unique=True)
     used_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -28,6 +28,7 @@ class SnapshotRow(Base):
     asset_count: Mapped[int] = mapped_column(default=0)
     vm_count: Mapped[int] = mapped_column(default=0)
     type_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    regions: Mapped[list[str]] = mapped_column(default=list)
 
 
 class AssetRow(Base):

@@ -15,8 +15,7 @@ class PollRunRow(Base):
     __table_args__ = (Index("ix_poll_runs_connector_started", "connector_id", "started_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"),
-                                           index=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     connector_id: Mapped[str] = mapped_column(ForeignKey("connectors.id", ondelete="CASCADE"))
     trigger: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))
@@ -36,8 +35,7 @@ class RunResultRow(Base):
     __tablename__ = "run_results"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    run_id: Mapped[str] = mapped_column(ForeignKey("poll_runs.id", ondelete="CASCADE"),
-                                        index=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("poll_runs.id", ondelete="CASCADE"), index=True)
     region: Mapped[str] = mapped_column(String(64))
     service: Mapped[str] = mapped_column(String(64))
     resource_type: Mapped[str] = mapped_column(String(128))

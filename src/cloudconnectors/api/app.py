@@ -1,0 +1,37 @@
+"""The FastAPI application: routers listed explicitly, errors mapped once."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from cloudconnectors import __version__
+from cloudconnectors.api.errors import install_error_handlers
+from cloudconnectors.api.limits import BodySizeLimit
+from cloudconnectors.api.routes import connectors
+from cloudconnectors.services.context import AppContext
+
+API_PREFIX = "/api/v1"
+ROUTERS: list[APIRouter] = [connectors.router]
+
+
+def create_app(ctx: AppContext) -> FastAPI:
+    app = FastAPI(
+        title="Cloud Connectors",
+        version=__version__,
+        description="Connect AWS accounts, GCP projects and Azure subscriptions; poll their "
+        "inventory on a schedule; evaluate it against compliance benchmarks.",
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_middleware(BodySizeLimit)
+    return app

@@ -1,0 +1,125 @@
+"""Map the domain's exception tree and request-validation errors to clear 4xx answers.
+
+Every refusal is ``{"detail": "<field>: <rule>", "errors": [{"field", "rule"}]}`` so a person
+reads one line and a client can place each message next to its field. Submitted values are
+never echoed back: they may be secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cloudconnectors.domain.errors import (
+    CloudConnectorsError,
+    Conflict,
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ProviderError,
+    ValidationFailed,
+)
+
+_RULES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "missing": lambda c: "is required",
+    "extra_forbidden": lambda c: "is not a known field",
+    "greater_than_equal": lambda c: f"minimum is {c.get('ge')}",
+    "less_than_equal": lambda c: f"maximum is {c.get('le')}",
+    "greater_than": lambda c: f"must be greater than {c.get('gt')}",
+    "less_than": lambda c: f"must be less than {c.get('lt')}",
+    "string_too_short": lambda c: f"must be at least {c.get('min_length')} characters",
+    "string_too_long": lambda c: f"must be at most {c.get('max_length')} characters",
+    "int_type": lambda c: "must be an integer",
+    "int_parsing": lambda c: "must be an integer",
+    "int_from_float": lambda c: "must be a whole number",
+    "string_type": lambda c: "must be a string",
+    "dict_type": lambda c: "must be an object",
+    "model_type": lambda c: "must be an object",
+    "bool_type": lambda c: "must be true or false",
+    "bool_parsing": lambda c: "must be true or false",
+    "literal_error": lambda c: f"must be one of {c.get('expected')}",
+    "enum": lambda c: f"must be one of {c.get('expected')}",
+    "json_invalid": lambda c: "is not valid JSON",
+    "string_pattern_mismatch": lambda c: "has characters that are not allowed",
+}
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        head, parts = parts[0], parts[1:]
+        if not parts:
+            return head
+    return ".".join(parts)
+
+
+def problems_from_validation(errors: list[dict[str, Any]]) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    for err in errors:
+        rule = _RULES.get(err.get("type", ""))
+        text = rule(err.get("ctx") or {}) if rule else str(err.get("msg", "is not valid"))
+        problem = FieldProblem(
+            _field_of(tuple(err.get("loc", ()))), text.removeprefix("Value error, ")
+        )
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def problem_response(status: int, problems: list[FieldProblem]) -> JSONResponse:
+    return JSONResponse(
+        status_code=status,
+        content={
+            "detail": "; ".join(str(p) for p in problems),
+            "errors": [{"field": p.field, "rule": p.rule} for p in problems],
+        },
+    )
+
+
+def detail_response(status: int, detail: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = problems_from_validation(list(exc.errors()))
+        status = 400 if any(p.rule == "is not valid JSON" for p in problems) else 422
+        return problem_response(status, problems)
+
+    @app.exception_handler(ValidationFailed)
+    async def _invalid(_: Request, exc: ValidationFailed) -> JSONResponse:
+        return problem_response(422, exc.problems)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return detail_response(404, str(exc))
+
+    @app.exception_handler(PermissionDenied)
+    async def _forbidden(_: Request, exc: PermissionDenied) -> JSONResponse:
+        return detail_response(403, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return detail_response(409, str(exc))
+
+    @app.exception_handler(ProviderError)
+    async def _provider(_: Request, exc: ProviderError) -> JSONResponse:
+        return detail_response(502, str(exc))
+
+    @app.exception_handler(CloudConnectorsError)
+    async def _other(_: Request, exc: CloudConnectorsError) -> JSONResponse:
+        return detail_response(400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"detail": exc.detail},
+            headers=getattr(exc, "headers", None),
+        )

@@ -1,0 +1,119 @@
+"""/api/v1/connectors: create, list, show, edit, delete, refresh."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from cloudconnectors.api.deps import ContextDep, PrincipalDep
+from cloudconnectors.api.schemas.common import ErrorOut
+from cloudconnectors.api.schemas.connectors import (
+    ConnectorCreate,
+    ConnectorOut,
+    ConnectorPage,
+    ConnectorUpdate,
+    RefreshOut,
+)
+from cloudconnectors.domain.connector import ProviderName
+from cloudconnectors.domain.states import Status
+from cloudconnectors.services import connectors as service
+
+router = APIRouter(
+    prefix="/connectors",
+    tags=["connectors"],
+    responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+
+SortKey = Literal["name", "created_at", "status", "provider", "next_run_at", "last_run_at"]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConnectorOut,
+    responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
+def create_connector(
+    body: ConnectorCreate, ctx: ContextDep, principal: PrincipalDep
+) -> ConnectorOut:
+    connector = service.create_connector(
+        ctx,
+        principal,
+        name=body.name,
+        provider=body.provider.value,
+        run_frequency_minutes=body.run_frequency_minutes,
+        credentials=body.credentials,
+    )
+    return ConnectorOut.of(connector)
+
+
+@router.get("", response_model=ConnectorPage)
+def list_connectors(
+    ctx: ContextDep,
+    principal: PrincipalDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    provider: ProviderName | None = None,
+    status: Status | None = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Name contains, or exact ID")
+    ] = None,
+    sort: SortKey = "name",
+    order: Literal["asc", "desc"] = "asc",
+) -> ConnectorPage:
+    page = service.list_connectors(
+        ctx,
+        principal,
+        limit=limit,
+        offset=offset,
+        provider=provider.value if provider else None,
+        status=status.value if status else None,
+        search=q,
+        sort=sort,
+        descending=order == "desc",
+    )
+    return ConnectorPage(
+        items=[ConnectorOut.of(c) for c in page.items], total=page.total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{connector_id}", response_model=ConnectorOut)
+def show_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) -> ConnectorOut:
+    return ConnectorOut.of(service.get_connector(ctx, principal, connector_id))
+
+
+@router.patch(
+    "/{connector_id}",
+    response_model=ConnectorOut,
+    responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
+def edit_connector(
+    connector_id: str, body: ConnectorUpdate, ctx: ContextDep, principal: PrincipalDep
+) -> ConnectorOut:
+    changes = body.model_dump(exclude_unset=True)
+    for field in ("name", "run_frequency_minutes", "credentials"):
+        if field in changes and changes[field] is None:
+            changes.pop(field)
+    return ConnectorOut.of(service.update_connector(ctx, principal, connector_id, **changes))
+
+
+@router.delete(
+    "/{connector_id}", status_code=status.HTTP_204_NO_CONTENT, responses={403: {"model": ErrorOut}}
+)
+def delete_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) -> Response:
+    service.delete_connector(ctx, principal, connector_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{connector_id}/refresh",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RefreshOut,
+    responses={403: {"model": ErrorOut}},
+)
+def refresh_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) -> RefreshOut:
+    result = service.request_refresh(ctx, principal, connector_id)
+    if result.queued and ctx.wake_scheduler is not None:
+        ctx.wake_scheduler()
+    return RefreshOut(queued=result.queued, connector=ConnectorOut.of(result.connector))

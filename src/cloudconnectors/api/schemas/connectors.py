@@ -1,0 +1,104 @@
+"""Connector request/response shapes (DESIGN section 5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from cloudconnectors.api.schemas.common import StrictBody
+from cloudconnectors.domain.connector import (
+    NAME_MAX_LENGTH,
+    RUN_FREQUENCY_DEFAULT,
+    RUN_FREQUENCY_MAX,
+    RUN_FREQUENCY_MIN,
+    Connector,
+    ProviderName,
+)
+from cloudconnectors.domain.states import Discovery, Status
+
+FREQUENCY_HELP = "How often the connector polls its cloud, in minutes (recommended 240)."
+CREDENTIALS_HELP = (
+    "aws: {role_arn, external_id}; gcp: {service_account_key}; "
+    "azure: {application_id, directory_id, authentication_key, subscription_id}"
+)
+
+
+class ConnectorCreate(StrictBody):
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    provider: ProviderName
+    run_frequency_minutes: int = Field(
+        default=RUN_FREQUENCY_DEFAULT,
+        ge=RUN_FREQUENCY_MIN,
+        le=RUN_FREQUENCY_MAX,
+        strict=True,
+        description=FREQUENCY_HELP,
+    )
+    credentials: dict[str, Any] = Field(description=CREDENTIALS_HELP)
+
+
+class ConnectorUpdate(StrictBody):
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
+    run_frequency_minutes: int | None = Field(
+        default=None,
+        ge=RUN_FREQUENCY_MIN,
+        le=RUN_FREQUENCY_MAX,
+        strict=True,
+        description=FREQUENCY_HELP,
+    )
+    credentials: dict[str, Any] | None = Field(
+        default=None, description="New credentials (rotation). " + CREDENTIALS_HELP
+    )
+
+
+class ConnectorOut(BaseModel):
+    id: str
+    name: str
+    provider: ProviderName
+    run_frequency_minutes: int
+    status: Status
+    discovery: Discovery | None
+    last_error: str | None
+    warning: str | None
+    last_run_at: datetime | None
+    next_run_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    credentials: dict[str, Any] = Field(description="Non-secret parts only.")
+    regions: list[str]
+    vm_count: int
+    asset_count: int
+
+    @classmethod
+    def of(cls, connector: Connector) -> ConnectorOut:
+        return cls(
+            id=connector.id,
+            name=connector.name,
+            provider=connector.provider,
+            run_frequency_minutes=connector.run_frequency_minutes,
+            status=connector.status,
+            discovery=connector.discovery,
+            last_error=connector.last_error,
+            warning=connector.warning,
+            last_run_at=connector.last_run_at,
+            next_run_at=connector.next_run_at,
+            created_at=connector.created_at,
+            updated_at=connector.updated_at,
+            credentials=connector.public_credentials,
+            regions=list(connector.regions),
+            vm_count=connector.vm_count,
+            asset_count=connector.asset_count,
+        )
+
+
+class ConnectorPage(BaseModel):
+    items: list[ConnectorOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class RefreshOut(BaseModel):
+    queued: bool = Field(description="False when a poll was already running: nothing new started.")
+    connector: ConnectorOut

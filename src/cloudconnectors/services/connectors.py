@@ -1,0 +1,209 @@
+"""Connector use cases: create, list, show, edit, delete, refresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from cloudconnectors.domain import states
+from cloudconnectors.domain.connector import (
+    RUN_FREQUENCY_DEFAULT,
+    Connector,
+    ProviderName,
+    name_problem,
+    provider_problem,
+    run_frequency_problem,
+)
+from cloudconnectors.domain.errors import Conflict, FieldProblem, ValidationFailed
+from cloudconnectors.domain.states import Status
+from cloudconnectors.providers.base import ProviderCredentials, parse_credentials
+from cloudconnectors.providers.registry import get_provider
+from cloudconnectors.services.access import require_admin
+from cloudconnectors.services.context import AppContext, Principal
+from cloudconnectors.services.external_ids import claim_external_id
+from cloudconnectors.storage.repositories import connectors as repo
+from cloudconnectors.storage.tables import ConnectorRow
+from cloudconnectors.storage.tables.base import new_id, utcnow
+
+UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Connector]
+    total: int
+
+
+def _seal(ctx: AppContext, credentials: ProviderCredentials, connector_id: str) -> str:
+    return ctx.secrets.seal(credentials.secret_material(), bound_to=connector_id)
+
+
+def open_credentials(ctx: AppContext, row: ConnectorRow) -> ProviderCredentials:
+    """Decrypt a connector's credentials for a poll; never for display."""
+    model = get_provider(row.provider).credentials_model
+    return model.model_validate(
+        ctx.secrets.open(row.credentials_sealed, bound_to=row.id),
+        context={"settings": ctx.settings},
+    )
+
+
+def _check(problems: list[FieldProblem | None]) -> None:
+    found = [p for p in problems if p is not None]
+    if found:
+        raise ValidationFailed(found)
+
+
+def _name_conflict(name: str) -> Conflict:
+    return Conflict(f"name: a connector named {name!r} already exists in this tenant")
+
+
+def create_connector(
+    ctx: AppContext,
+    principal: Principal,
+    *,
+    name: Any,
+    provider: Any,
+    credentials: Any,
+    run_frequency_minutes: Any = RUN_FREQUENCY_DEFAULT,
+) -> Connector:
+    require_admin(principal)
+    _check(
+        [
+            name_problem(name),
+            provider_problem(provider),
+            run_frequency_problem(run_frequency_minutes),
+        ]
+    )
+    parsed = parse_credentials(get_provider(provider).credentials_model, credentials, ctx.settings)
+    connector_id = new_id()
+    now = utcnow()
+    with ctx.db.write() as session:
+        if repo.name_taken(session, principal.tenant_id, name):
+            raise _name_conflict(name)
+        if (external_id := parsed.issued_external_id()) is not None:
+            claim_external_id(session, principal.tenant_id, external_id, connector_id)
+        row = ConnectorRow(
+            id=connector_id,
+            tenant_id=principal.tenant_id,
+            name=name,
+            provider=ProviderName(provider).value,
+            run_frequency_minutes=run_frequency_minutes,
+            status=Status.PENDING.value,
+            credentials_public=parsed.public_view(),
+            credentials_sealed=_seal(ctx, parsed, connector_id),
+            created_at=now,
+            updated_at=now,
+            next_run_at=now,  # first poll right away
+        )
+        session.add(row)
+        session.flush()
+        return repo.to_domain(row)
+
+
+def list_connectors(
+    ctx: AppContext,
+    principal: Principal,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    provider: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    sort: str = "name",
+    descending: bool = False,
+) -> Page:
+    with ctx.db.read() as session:
+        items, total = repo.page(
+            session,
+            principal.tenant_id,
+            repo.ConnectorFilter(provider, status, search),
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            descending=descending,
+        )
+    return Page(items, total)
+
+
+def get_connector(ctx: AppContext, principal: Principal, connector_id: str) -> Connector:
+    with ctx.db.read() as session:
+        return repo.get_with_snapshot(session, principal.tenant_id, connector_id)
+
+
+def update_connector(
+    ctx: AppContext,
+    principal: Principal,
+    connector_id: str,
+    *,
+    name: Any = UNSET,
+    run_frequency_minutes: Any = UNSET,
+    credentials: Any = UNSET,
+) -> Connector:
+    require_admin(principal)
+    _check(
+        [
+            name_problem(name) if name is not UNSET else None,
+            run_frequency_problem(run_frequency_minutes)
+            if run_frequency_minutes is not UNSET
+            else None,
+        ]
+    )
+    with ctx.db.write() as session:
+        row = repo.get_row(session, principal.tenant_id, connector_id, for_update=True)
+        if name is not UNSET and name != row.name:
+            if repo.name_taken(session, principal.tenant_id, name, except_id=row.id):
+                raise _name_conflict(name)
+            row.name = name
+        if run_frequency_minutes is not UNSET:
+            row.run_frequency_minutes = run_frequency_minutes
+            if row.last_run_at is not None and row.status != Status.REFRESHING.value:
+                row.next_run_at = row.last_run_at + timedelta(minutes=run_frequency_minutes)
+        if credentials is not UNSET:
+            _rotate_credentials(ctx, row, credentials)
+        row.updated_at = utcnow()
+        session.flush()
+    return get_connector(ctx, principal, connector_id)
+
+
+def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
+    if row.status == Status.REFRESHING.value:
+        raise Conflict("credentials: a poll is running; change them when it has finished")
+    current_external = row.credentials_public.get("external_id")
+    if current_external is not None and isinstance(raw, dict):
+        supplied = raw.get("external_id", current_external)
+        if supplied != current_external:
+            raise ValidationFailed.single(
+                "credentials.external_id", "is fixed for the life of the connector"
+            )
+        raw = {**raw, "external_id": current_external}
+    parsed = parse_credentials(get_provider(row.provider).credentials_model, raw, ctx.settings)
+    row.credentials_public = parsed.public_view()
+    row.credentials_sealed = _seal(ctx, parsed, row.id)
+    repo.store_state(row, states.apply(repo.state_of(row), states.Event.credentials_changed()))
+    row.next_run_at = utcnow()
+
+
+def delete_connector(ctx: AppContext, principal: Principal, connector_id: str) -> None:
+    """Delete with its runs and snapshots. Its External ID stays spent, never reissued."""
+    require_admin(principal)
+    with ctx.db.write() as session:
+        session.delete(repo.get_row(session, principal.tenant_id, connector_id, for_update=True))
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    connector: Connector
+    queued: bool  # False when a poll was already running: Refresh starts nothing new
+
+
+def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) -> RefreshResult:
+    require_admin(principal)
+    with ctx.db.write() as session:
+        row = repo.get_row(session, principal.tenant_id, connector_id, for_update=True)
+        queued = row.status != Status.REFRESHING.value
+        if queued:
+            now = utcnow()
+            row.refresh_requested_at = now
+            row.next_run_at = now
+    return RefreshResult(get_connector(ctx, principal, connector_id), queued)

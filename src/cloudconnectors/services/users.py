@@ -1,0 +1,151 @@
+"""Tenants, users and API tokens; authentication of a bearer token or a password."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from cloudconnectors.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from cloudconnectors.security.passwords import (
+    hash_password,
+    hash_token,
+    new_api_token,
+    verify_password,
+)
+from cloudconnectors.services.context import AppContext, Principal, Role
+from cloudconnectors.storage.tables import ApiTokenRow, TenantRow, UserRow
+from cloudconnectors.storage.tables.base import utcnow
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,253}$")
+PASSWORD_MIN_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class CreatedUser:
+    user_id: str
+    tenant_id: str
+    tenant_name: str
+    email: str
+    role: Role
+    token: str  # shown once; only its hash is stored
+
+
+def _validate(email: str, tenant: str, role: str, password: str | None) -> None:
+    problems = []
+    if not EMAIL_PATTERN.match(email):
+        problems.append(FieldProblem("email", "must be an e-mail address"))
+    if not tenant.strip() or len(tenant) > 100 or not tenant.isprintable():
+        problems.append(FieldProblem("tenant", "must be 1-100 printable characters"))
+    if role not in {r.value for r in Role}:
+        problems.append(FieldProblem("role", "must be admin or viewer"))
+    if password is not None and len(password) < PASSWORD_MIN_LENGTH:
+        problems.append(
+            FieldProblem("password", f"must be at least {PASSWORD_MIN_LENGTH} characters")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def create_user(
+    ctx: AppContext, email: str, *, tenant: str, role: str, password: str | None = None
+) -> CreatedUser:
+    """Create the tenant if needed, the user, and a first API token."""
+    email = email.strip().lower()
+    _validate(email, tenant, role, password)
+    with ctx.db.write() as session:
+        if session.scalar(select(UserRow.id).where(UserRow.email == email)):
+            raise Conflict(f"email: a user {email} already exists")
+        tenant_row = session.scalar(select(TenantRow).where(TenantRow.name == tenant))
+        if tenant_row is None:
+            tenant_row = TenantRow(name=tenant)
+            session.add(tenant_row)
+            session.flush()
+        user = UserRow(
+            tenant_id=tenant_row.id,
+            email=email,
+            role=role,
+            password_hash=hash_password(password) if password else None,
+        )
+        session.add(user)
+        session.flush()
+        token = new_api_token()
+        session.add(ApiTokenRow(user_id=user.id, token_hash=hash_token(token), label="initial"))
+        return CreatedUser(user.id, tenant_row.id, tenant_row.name, email, Role(role), token)
+
+
+def create_token(ctx: AppContext, email: str, label: str = "") -> str:
+    with ctx.db.write() as session:
+        user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+        if user is None:
+            raise NotFound(f"no user {email}")
+        token = new_api_token()
+        session.add(ApiTokenRow(user_id=user.id, token_hash=hash_token(token), label=label[:100]))
+    return token
+
+
+def revoke_tokens(ctx: AppContext, email: str) -> int:
+    with ctx.db.write() as session:
+        user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+        if user is None:
+            raise NotFound(f"no user {email}")
+        rows = session.scalars(
+            select(ApiTokenRow).where(
+                ApiTokenRow.user_id == user.id, ApiTokenRow.revoked_at.is_(None)
+            )
+        ).all()
+        for row in rows:
+            row.revoked_at = utcnow()
+        return len(rows)
+
+
+def set_password(ctx: AppContext, email: str, password: str) -> None:
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise ValidationFailed.single(
+            "password", f"must be at least {PASSWORD_MIN_LENGTH} characters"
+        )
+    with ctx.db.write() as session:
+        user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+        if user is None:
+            raise NotFound(f"no user {email}")
+        user.password_hash = hash_password(password)
+
+
+def _principal(user: UserRow) -> Principal:
+    return Principal(user.id, user.tenant_id, user.email, Role(user.role))
+
+
+def principal_for_token(ctx: AppContext, token: str) -> Principal | None:
+    with ctx.db.read() as session:
+        row = session.execute(
+            select(UserRow)
+            .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+            .where(ApiTokenRow.token_hash == hash_token(token), ApiTokenRow.revoked_at.is_(None))
+        ).scalar_one_or_none()
+        return _principal(row) if row else None
+
+
+def principal_for_user_id(ctx: AppContext, user_id: str) -> Principal | None:
+    with ctx.db.read() as session:
+        row = session.get(UserRow, user_id)
+        return _principal(row) if row else None
+
+
+def authenticate_password(ctx: AppContext, email: str, password: str) -> Principal | None:
+    with ctx.db.read() as session:
+        user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+    if user is None:
+        verify_password(password, None)
+        return None
+    return _principal(user) if verify_password(password, user.password_hash) else None
+
+
+def list_users(ctx: AppContext) -> list[tuple[str, str, str]]:
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(UserRow.email, TenantRow.name, UserRow.role)
+            .join(TenantRow, TenantRow.id == UserRow.tenant_id)
+            .order_by(TenantRow.name, UserRow.email)
+        ).all()
+    return [(r[0], r[1], r[2]) for r in rows]

@@ -1,0 +1,153 @@
+"""Connector rows: tenant-scoped lookups, paged listing, mapping to the domain object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from cloudconnectors.domain.connector import Connector, ProviderName
+from cloudconnectors.domain.errors import NotFound
+from cloudconnectors.domain.states import ConnectorState, Discovery, Status
+from cloudconnectors.storage.tables import ConnectorRow, SnapshotRow
+
+_SelectT = TypeVar("_SelectT", bound=Select[*tuple[Any, ...]])
+
+
+@dataclass(frozen=True)
+class ConnectorFilter:
+    provider: str | None = None
+    status: str | None = None
+    search: str | None = None
+
+
+SORTABLE = {
+    "name": ConnectorRow.name,
+    "created_at": ConnectorRow.created_at,
+    "status": ConnectorRow.status,
+    "provider": ConnectorRow.provider,
+    "next_run_at": ConnectorRow.next_run_at,
+    "last_run_at": ConnectorRow.last_run_at,
+}
+
+
+def to_domain(row: ConnectorRow, snapshot: SnapshotRow | None = None) -> Connector:
+    return Connector(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        name=row.name,
+        provider=ProviderName(row.provider),
+        run_frequency_minutes=row.run_frequency_minutes,
+        status=Status(row.status),
+        discovery=Discovery(row.discovery) if row.discovery else None,
+        last_error=row.last_error,
+        warning=row.warning,
+        last_run_at=row.last_run_at,
+        next_run_at=row.next_run_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        public_credentials=dict(row.credentials_public),
+        regions=tuple(snapshot.regions) if snapshot else (),
+        vm_count=snapshot.vm_count if snapshot else 0,
+        asset_count=snapshot.asset_count if snapshot else 0,
+    )
+
+
+def state_of(row: ConnectorRow) -> ConnectorState:
+    return ConnectorState(
+        status=Status(row.status),
+        discovery=Discovery(row.discovery) if row.discovery else None,
+        last_error=row.last_error,
+        warning=row.warning,
+    )
+
+
+def store_state(row: ConnectorRow, state: ConnectorState) -> None:
+    """Persist what :func:`cloudconnectors.domain.states.apply` returned; nothing else may."""
+    row.status = state.status.value
+    row.discovery = state.discovery.value if state.discovery else None
+    row.last_error = state.last_error
+    row.warning = state.warning
+
+
+def get_row(
+    session: Session, tenant_id: str, connector_id: str, *, for_update: bool = False
+) -> ConnectorRow:
+    query = select(ConnectorRow).where(
+        ConnectorRow.id == connector_id, ConnectorRow.tenant_id == tenant_id
+    )
+    if for_update:
+        query = query.with_for_update()
+    row = session.scalars(query).first()
+    if row is None:
+        raise NotFound(f"connector {connector_id} not found")
+    return row
+
+
+def get_with_snapshot(session: Session, tenant_id: str, connector_id: str) -> Connector:
+    row = get_row(session, tenant_id, connector_id)
+    snapshot = (
+        session.get(SnapshotRow, row.current_snapshot_id) if row.current_snapshot_id else None
+    )
+    return to_domain(row, snapshot)
+
+
+def _filtered(query: _SelectT, tenant_id: str, flt: ConnectorFilter) -> _SelectT:
+    query = query.where(ConnectorRow.tenant_id == tenant_id)
+    if flt.provider:
+        query = query.where(ConnectorRow.provider == flt.provider)
+    if flt.status:
+        query = query.where(ConnectorRow.status == flt.status)
+    if flt.search:
+        pattern = (
+            "%" + flt.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        query = query.where(
+            or_(ConnectorRow.name.ilike(pattern, escape="\\"), ConnectorRow.id == flt.search)
+        )
+    return query
+
+
+def page(
+    session: Session,
+    tenant_id: str,
+    flt: ConnectorFilter,
+    *,
+    limit: int,
+    offset: int,
+    sort: str = "name",
+    descending: bool = False,
+) -> tuple[list[Connector], int]:
+    column = SORTABLE[sort]
+    order = (column.desc(), ConnectorRow.id.desc()) if descending else (column, ConnectorRow.id)
+    rows_query = (
+        _filtered(
+            select(ConnectorRow, SnapshotRow).outerjoin(
+                SnapshotRow, SnapshotRow.id == ConnectorRow.current_snapshot_id
+            ),
+            tenant_id,
+            flt,
+        )
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    )
+    total = (
+        session.scalar(_filtered(select(func.count()).select_from(ConnectorRow), tenant_id, flt))
+        or 0
+    )
+    items = [to_domain(row, snap) for row, snap in session.execute(rows_query).all()]
+    return items, total
+
+
+def name_taken(
+    session: Session, tenant_id: str, name: str, *, except_id: str | None = None
+) -> bool:
+    query = select(ConnectorRow.id).where(
+        ConnectorRow.tenant_id == tenant_id, ConnectorRow.name == name
+    )
+    if except_id:
+        query = query.where(ConnectorRow.id != except_id)
+    return session.scalar(query) is not None

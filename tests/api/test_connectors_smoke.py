@@ -1,0 +1,43 @@
+"""The connector lifecycle through the API, one provider at a time."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support.credentials import AZURE_SECRET, azure_credentials, gcp_credentials
+from tests.support.people import Person
+
+
+def test_create_list_show_delete_azure_connector(client: TestClient, admin: Person) -> None:
+    created = client.post("/api/v1/connectors", headers=admin.headers, json={
+        "name": "prod-azure", "provider": "azure", "credentials": azure_credentials()})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["status"] == "pending" and body["discovery"] is None
+    assert body["run_frequency_minutes"] == 240
+    assert AZURE_SECRET not in created.text
+    assert body["credentials"]["subscription_id"] == "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+
+    listed = client.get("/api/v1/connectors", headers=admin.headers).json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == body["id"]
+    shown = client.get(f"/api/v1/connectors/{body['id']}", headers=admin.headers)
+    assert shown.status_code == 200 and AZURE_SECRET not in shown.text
+    assert client.delete(f"/api/v1/connectors/{body['id']}", headers=admin.headers
+                         ).status_code == 204
+    assert client.get(f"/api/v1/connectors/{body['id']}", headers=admin.headers
+                      ).status_code == 404
+
+
+def test_run_frequency_rules_name_the_field(client: TestClient, admin: Person) -> None:
+    for value, rule in ((59, "minimum is 60"), (1441, "maximum is 1440")):
+        answer = client.post("/api/v1/connectors", headers=admin.headers, json={
+            "name": "gcp", "provider": "gcp", "run_frequency_minutes": value,
+            "credentials": gcp_credentials()})
+        assert answer.status_code == 422
+        assert answer.json()["detail"] == f"run_frequency_minutes: {rule}"
+
+
+def test_viewer_cannot_create(client: TestClient, viewer: Person) -> None:
+    answer = client.post("/api/v1/connectors", headers=viewer.headers, json={
+        "name": "x", "provider": "gcp", "credentials": gcp_credentials()})
+    assert answer.status_code == 403

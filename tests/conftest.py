@@ -1,0 +1,54 @@
+"""Fixtures every test package shares: a migrated database, an app context, an API client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cloudconnectors.api.app import create_app
+from cloudconnectors.config import load_settings
+from cloudconnectors.security.crypto import SecretBox
+from cloudconnectors.services.context import AppContext
+from cloudconnectors.storage.db import Database
+from tests.support.database import TestDatabases, databases
+from tests.support.people import Person, make_person
+
+TEST_SECRET_KEY = "test-secret-key-for-the-suite-only"
+
+
+@pytest.fixture(scope="session")
+def test_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabases]:
+    yield from databases(tmp_path_factory.mktemp("db-template"))
+
+
+@pytest.fixture
+def ctx(test_databases: TestDatabases, tmp_path: Path) -> Iterator[AppContext]:
+    settings = load_settings(
+        data_dir=tmp_path / "data",
+        database_url=test_databases.fresh_url(tmp_path),
+        secret_key=TEST_SECRET_KEY,
+    )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    context = AppContext(settings=settings, db=Database(settings.database_url),
+                         secrets=SecretBox.from_settings(settings))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def client(ctx: AppContext) -> Iterator[TestClient]:
+    with TestClient(create_app(ctx)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin(ctx: AppContext) -> Person:
+    return make_person(ctx, tenant="acme", role="admin")
+
+
+@pytest.fixture
+def viewer(ctx: AppContext) -> Person:
+    return make_person(ctx, tenant="acme", role="viewer")
