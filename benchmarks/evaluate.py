@@ -200,7 +200,6 @@ def peak_rss_mb() -> float:
 
 
 def stored(total: int) -> None:
-    import builtins
     import tempfile
 
     import sqlalchemy
@@ -217,11 +216,7 @@ def stored(total: int) -> None:
 
     folder = tempfile.mkdtemp(prefix="cc-bench-")
     db = Database(f"sqlite:///{folder}/bench.db")
-    try:
-        db.migrate()
-    except NameError:  # migration 0001 lacks `from sqlalchemy import Text` (reported)
-        builtins.Text = sqlalchemy.Text  # type: ignore[attr-defined]
-        db.migrate()
+    db.migrate()
     with db.write() as s:
         tenant = TenantRow(name="bench")
         s.add(tenant)

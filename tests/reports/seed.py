@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from tests.rules.fixtures import REGIONS
-
 from cloudconnectors.domain.assets import asset_key
 from cloudconnectors.rules.model import InventoryItem
 from cloudconnectors.storage.db import Database
@@ -18,6 +16,7 @@ from cloudconnectors.storage.tables import (
     SnapshotRow,
     TenantRow,
 )
+from tests.rules.fixtures import REGIONS
 
 
 class Seeder:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.rules.fixtures import NOW, good_account
 
 from cloudconnectors.domain.errors import NotFound, ValidationFailed
 from cloudconnectors.services import reports as service
+from tests.rules.fixtures import NOW, good_account
 
 RULES = '''
 [[rules]]

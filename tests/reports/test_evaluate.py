@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from tests.rules.fixtures import NOW, edit, good_account
 
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
 from cloudconnectors.reports.model import FindingState
 from cloudconnectors.services import reports as service
 from cloudconnectors.storage.tables import FindingRow
+from tests.rules.fixtures import NOW, edit, good_account
 
 CIS = "cis_aws_3_0_0"
 no_policy = edit("AWS::S3::Bucket", lambda d: d.update(Policy=None), native_id="data")

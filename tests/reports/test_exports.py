@@ -9,11 +9,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from tests.reports.test_evaluate import CIS, no_policy
-from tests.rules.fixtures import NOW, edit, good_account
 
 from cloudconnectors.reports.exports import CSV_COLUMNS
 from cloudconnectors.services import reports as service
+from tests.reports.test_evaluate import CIS, no_policy
+from tests.rules.fixtures import NOW, edit, good_account
 
 open_ssh = edit("AWS::EC2::SecurityGroup", lambda d: d["IpPermissions"].append(
     {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from tests.rules.fixtures import NOW, REGIONS
-
 from cloudconnectors.rules.model import InventoryItem, RuleResult, Status
 from cloudconnectors.rules.registry import engine_for
+from tests.rules.fixtures import NOW, REGIONS
 
 
 def run(items: list[InventoryItem], denied: Collection[tuple[str, str | None]] = (),

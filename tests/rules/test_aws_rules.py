@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.rules.breakers import ALARM_CHAIN_BREAKS, BREAKERS
-from tests.rules.fixtures import good_account
-from tests.rules.helpers import of_rule, run, statuses
 
 from cloudconnectors.rules.model import Status
 from cloudconnectors.rules.registry import provider_rules
+from tests.rules.breakers import ALARM_CHAIN_BREAKS, BREAKERS
+from tests.rules.fixtures import good_account
+from tests.rules.helpers import of_rule, run, statuses
 
 RULE_IDS = sorted(r.id for r in provider_rules("aws"))
 

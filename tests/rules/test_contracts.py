@@ -108,10 +108,9 @@ ABSENCE_MEANS_SOMETHING = {"aws.ec2.instance_profile_attached", "aws.cloudtrail.
                                   if isinstance(r, ResourceRule)], ids=lambda r: r.id)
 def test_empty_record_is_never_a_silent_pass(rule: ResourceRule) -> None:
     """Missing data answers MANUAL (or not applicable), never a verdict nobody could check."""
-    from tests.rules.fixtures import NOW
-
     from cloudconnectors.rules.engine import Engine
     from cloudconnectors.rules.model import InventoryItem, Status
+    from tests.rules.fixtures import NOW
 
     [result] = Engine([rule]).evaluate(
         [InventoryItem("k", rule.resource_type, "us-east-1", "x", None, {})], now=NOW)

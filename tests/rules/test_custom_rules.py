@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.rules.fixtures import NOW, edit, good_account
 
 from cloudconnectors.domain.errors import ValidationFailed
 from cloudconnectors.rules.custom import compile_custom_rule, custom_framework, parse_custom_rules
 from cloudconnectors.rules.engine import Engine
 from cloudconnectors.rules.model import Status
+from tests.rules.fixtures import NOW, edit, good_account
 
 GOOD_TOML = '''
 [[rules]]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.rules.fixtures import drop, edit, good_account
-from tests.rules.helpers import of_rule, run, statuses
-
 from cloudconnectors.rules.engine import DENIED_PREFIX
 from cloudconnectors.rules.model import ACCOUNT_KEY, Status
+from tests.rules.fixtures import drop, edit, good_account
+from tests.rules.helpers import of_rule, run, statuses
 
 
 def test_refused_detail_on_asset_is_manual_with_permission() -> None:

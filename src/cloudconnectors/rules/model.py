@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 class Status(StrEnum):
-    PASS = "pass"  # noqa: S105 - a status, not a secret
+    PASS = "pass"
     FAIL = "fail"
     MANUAL = "manual"  # the data to decide is missing or was denied: a person must look
     NOT_APPLICABLE = "not_applicable"

@@ -29,7 +29,7 @@ from cloudconnectors.rules.model import (
 from cloudconnectors.rules.snapshot import SnapshotView
 
 SUMMARY = "AWS::IAM::AccountSummary"
-PASSWORD_POLICY = "AWS::IAM::AccountPasswordPolicy"  # noqa: S105
+PASSWORD_POLICY = "AWS::IAM::AccountPasswordPolicy"
 CREDENTIAL_REPORT = "AWS::IAM::CredentialReport"
 PRINCIPALS = ("AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role")
 ANALYZER = "AWS::AccessAnalyzer::Analyzer"
