@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from cloudconnectors.api.app import create_app
 from cloudconnectors.services.context import AppContext
@@ -27,10 +28,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(ctx: AppContext) -> Iterator[str]:
+def live_server(ctx: AppContext, app: FastAPI | None = None) -> Iterator[str]:
     port = free_port()
-    config = uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on")
+    config = uvicorn.Config(app or create_app(ctx), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

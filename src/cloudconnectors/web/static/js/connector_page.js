@@ -172,3 +172,4 @@ renderHead();
 lastKey = `${connector.status}|${connector.last_run_at}|${connector.updated_at}`;
 loadDetails();
 every(POLL_MS, poll);
+document.body.dataset.ready = "true"; // tests and the benchmark wait for this

@@ -210,3 +210,4 @@ else load().catch((error) => { summary.textContent = `Could not load connectors:
 every(POLL_MS, load);
 // Keep relative times ("2 minutes ago") honest between polls.
 setInterval(() => lastPage && render(lastPage), 30_000);
+document.body.dataset.ready = "true"; // tests and the benchmark wait for this

@@ -131,3 +131,4 @@ $("#refresh-all")?.addEventListener("click", async (event) => {
 
 load().catch((error) => replace($("#overview-cards"), h("p", { class: "note note-error" }, `Could not load connectors: ${error.message}`)));
 every(POLL_MS, load);
+document.body.dataset.ready = "true"; // tests and the benchmark wait for this
