@@ -85,7 +85,7 @@ def test_pending_too_long_says_why(page: Page, ctx: AppContext) -> None:
     connector_id = _connector(ctx, admin, "stuck-aws", provider="aws")
     age_connector(ctx, connector_id, minutes=20)
     ui_sign_in(page, admin.email)
-    page.goto(f"/compliance/connectors/{connector_id}")
+    row(page, "stuck-aws").get_by_role("link", name="Waiting 20 min: why?").click()
     wait_ready(page)
     explain = page.locator("#c-explain")
     expect(explain).to_contain_text("first poll has not finished")

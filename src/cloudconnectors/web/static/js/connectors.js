@@ -3,7 +3,7 @@ import { api } from "./api.js";
 import { $, h, readJson, replace, toast } from "./dom.js";
 import { EditDialog, DeleteDialog } from "./edit_delete.js";
 import {
-  discoveryBadge, fmtNumber, providerLabel, statusBadge, timeCell,
+  discoveryBadge, fmtNumber, minutesSince, providerLabel, statusBadge, timeCell,
 } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
 import { RowMenu } from "./menu.js";
@@ -50,7 +50,11 @@ function fillRow(tr, c) {
   const cells = tr.children;
   replace(cells[0], h("a", { href: detailHref(c), class: "row-link" }, c.name));
   replace(cells[1], providerLabel(c.provider));
-  replace(cells[2], statusBadge(tracker.status(c)));
+  const shown = tracker.status(c);
+  const waited = shown === "pending" ? minutesSince(c.created_at) : 0;
+  replace(cells[2], statusBadge(shown), waited > config.pendingGraceMinutes
+    ? h("a", { class: "waiting", href: detailHref(c) }, `Waiting ${Math.round(waited)} min: why?`)
+    : null);
   replace(cells[3], discoveryBadge(c.discovery));
   replace(cells[4], timeCell(c.last_run_at, "Never"));
   replace(cells[5], timeCell(c.status === "refreshing" ? null : c.next_run_at,

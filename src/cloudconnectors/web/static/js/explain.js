@@ -34,7 +34,12 @@ export function explainStatus(c, runs, graceMinutes = 15) {
       return { tone: c.warning ? "warn" : "ok", lines };
     }
     case "offline":
-      return { tone: "error", lines: ["The last poll failed, so the inventory shown is from the last poll that worked.", OFFLINE_ADVICE] };
+      return {
+        tone: "error",
+        lines: [c.discovery
+          ? "The last poll failed, so the inventory shown is from the last poll that worked."
+          : "The last poll failed and no poll has worked yet, so there is no inventory.", OFFLINE_ADVICE],
+      };
     default:
       return { tone: "info", lines: [] };
   }

@@ -52,10 +52,14 @@ async function loadSummary(entry) {
       summaryMissing = true;
     }
   }
+  $("#overview-note").hidden = false;
   replace(body,
-    h("p", { class: "note" }, "Counts by type and region are not available yet on this server; totals from the last poll:"),
-    h("p", {}, `${fmtNumber(c.vm_count)} virtual machines, ${fmtNumber(c.asset_count)} resources`,
-      c.regions?.length ? ` in ${c.regions.length} regions` : ""));
+    h("p", { class: "totals" },
+      h("strong", {}, fmtNumber(c.vm_count)), " virtual machines · ",
+      h("strong", {}, fmtNumber(c.asset_count)), " resources"),
+    c.regions?.length
+      ? h("ul", { class: "chips" }, c.regions.map((r) => h("li", { class: "chip" }, r)))
+      : h("p", { class: "muted" }, "No region discovered yet."));
 }
 
 async function refreshReports(c, button) {
