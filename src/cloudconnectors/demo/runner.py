@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+
+from cloudconnectors.api.app import create_app
 from cloudconnectors.config import load_settings
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
@@ -110,7 +113,21 @@ def _start_scheduler(ctx: AppContext, say: Callable[[str], None]) -> Any:
     return scheduler
 
 
-def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> None:
+Serve = Callable[["FastAPI", DemoOptions], None]
+
+
+def _uvicorn_serve(app: FastAPI, options: DemoOptions) -> None:
+    import uvicorn
+
+    uvicorn.Server(
+        uvicorn.Config(app, host=options.host, port=options.port, log_level="warning")
+    ).run()
+
+
+def run_demo(
+    options: DemoOptions, say: Callable[[str], None] = print, serve: Serve | None = None
+) -> None:
+    """Set everything up, then ``serve`` the app (uvicorn by default) until it returns."""
     if not _port_free(options.host, options.port):
         raise DemoError(f"port {options.port} on {options.host} is in use; pick another "
                         "with --port")
@@ -143,16 +160,13 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> None:
         scheduler = _start_scheduler(ctx, say)
         if scheduler is not None and callable(getattr(scheduler, "stop", None)):
             stack.callback(scheduler.stop)
-        _serve(ctx, options, principal, password, data_dir, say)
+        app = create_app(ctx)
+        _announce(app, ctx, options, principal, password, data_dir, say)
+        (serve or _uvicorn_serve)(app, options)
 
 
-def _serve(ctx: AppContext, options: DemoOptions, principal: Principal, password: str,
-           data_dir: Path, say: Callable[[str], None]) -> None:
-    import uvicorn
-
-    from cloudconnectors.api.app import create_app
-
-    app = create_app(ctx)
+def _announce(app: FastAPI, ctx: AppContext, options: DemoOptions, principal: Principal,
+              password: str, data_dir: Path, say: Callable[[str], None]) -> None:
     login = install_demo_login(app, ctx, principal)
     base = f"http://{options.host}:{options.port}"
     say("")
@@ -163,6 +177,3 @@ def _serve(ctx: AppContext, options: DemoOptions, principal: Principal, password
         f"password: {password}")
     say(f"  Data folder: {data_dir}")
     say("  Press Ctrl+C to stop; the sandbox and its data are removed on exit.")
-    uvicorn.Server(
-        uvicorn.Config(app, host=options.host, port=options.port, log_level="warning")
-    ).run()
