@@ -76,6 +76,7 @@ def test_create_aws_connector_then_it_goes_online_and_refreshes(
         driver.succeed(connector_id)
         expect(badge(page, "acme-prod")).to_have_text("Online")
     expect(row(page, "acme-prod")).to_contain_text("Success")
+    expect(page.locator("#announcer")).to_have_text("acme-prod is now Online.")
     screenshot(page, "04-connectors-online")
 
     open_row_menu(page, "acme-prod")

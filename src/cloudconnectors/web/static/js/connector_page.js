@@ -1,6 +1,6 @@
 // The connector page: status with an explanation, regions, counts, runs, error, diagnostics.
 import { api, ApiError } from "./api.js";
-import { $, h, readJson, replace, toast } from "./dom.js";
+import { $, h, readJson, replace, replaceIfChanged, toast } from "./dom.js";
 import { DISCOVERY_HELP, explainStatus } from "./explain.js";
 import {
   discoveryBadge, duration, fmtDate, fmtNumber, PROVIDERS, statusBadge, timeCell,
@@ -55,7 +55,8 @@ function renderHead() {
     ...(creds.client_email ? fact("Service account", h("code", {}, creds.client_email)) : []),
     ...(creds.application_id ? fact("Application ID", h("code", {}, creds.application_id)) : []));
   const { tone, lines } = explainStatus({ ...c, status }, runs, config.pendingGraceMinutes);
-  replace($("#c-explain"), h("div", { class: `alert alert-${tone}` }, lines.map((l) => h("p", {}, l))));
+  replaceIfChanged($("#c-explain"), `${tone}|${lines.join("|")}`,
+    h("div", { class: `alert alert-${tone}` }, lines.map((l) => h("p", {}, l))));
   replace($("#c-error"), c.last_error
     ? h("div", { class: "alert alert-error" }, h("p", { class: "error-text" }, c.last_error))
     : h("p", { class: "muted" }, c.status === "offline" ? "The poll failed without a message." : "None. The last poll did not fail."));

@@ -1,9 +1,9 @@
 // The Connectors tab: server-side paged table, filters, live status, row menu, dialogs.
 import { api } from "./api.js";
-import { $, h, readJson, replace, toast } from "./dom.js";
+import { $, h, readJson, replace, setText, toast } from "./dom.js";
 import { EditDialog, DeleteDialog } from "./edit_delete.js";
 import {
-  discoveryBadge, fmtNumber, minutesSince, providerLabel, statusBadge, timeCell,
+  discoveryBadge, fmtNumber, minutesSince, providerLabel, STATUS_LABEL, statusBadge, timeCell,
 } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
 import { RowMenu } from "./menu.js";
@@ -80,14 +80,26 @@ function makeRow(c) {
   return tr;
 }
 
+function announceChanges(changes) {
+  if (!changes.length) return;
+  const text = changes.length > 3
+    ? `${changes.length} connectors changed status.`
+    : changes.map(([name, status]) => `${name} is now ${STATUS_LABEL[status] ?? status}.`).join(" ");
+  $("#announcer").textContent = text;
+}
+
 function render(page) {
   lastPage = page;
   const seen = new Set();
   const ordered = [];
+  const changes = [];
   for (const c of page.items) {
     seen.add(c.id);
     let entry = rows.get(c.id);
     if (!entry) { entry = { tr: makeRow(c), connector: c }; rows.set(c.id, entry); }
+    const shown = tracker.status(c);
+    if (entry.shown && entry.shown !== shown) changes.push([c.name, shown]);
+    entry.shown = shown;
     entry.connector = c;
     entry.tr.querySelector(".kebab")?.setAttribute("aria-label", `Actions for ${c.name}`);
     fillRow(entry.tr, c);
@@ -95,6 +107,7 @@ function render(page) {
     ordered.push(entry.tr);
   }
   for (const [id, entry] of rows) if (!seen.has(id)) { entry.tr.remove(); rows.delete(id); }
+  announceChanges(changes);
   const current = [...tbody.children];
   if (current.length !== ordered.length || current.some((tr, i) => tr !== ordered[i])) {
     ordered.forEach((tr, i) => { if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] ?? null); });
@@ -109,9 +122,9 @@ function render(page) {
   }
   const first = page.total ? page.offset + 1 : 0;
   const last = page.offset + page.items.length;
-  summary.textContent = page.total
+  setText(summary, page.total
     ? `Showing ${fmtNumber(first)}–${fmtNumber(last)} of ${fmtNumber(page.total)} connectors`
-    : "0 connectors";
+    : "0 connectors");
   $("#page-prev").disabled = page.offset <= 0;
   $("#page-next").disabled = last >= page.total;
   if (!window.__ccFirstRender && page.items.length) {

@@ -27,6 +27,17 @@ export function replace(el, ...children) {
   return el;
 }
 
+// Replace children only when `key` changed, so live regions do not re-announce every poll.
+export function replaceIfChanged(el, key, ...children) {
+  if (el.dataset.key === key) return el;
+  el.dataset.key = key;
+  return replace(el, ...children);
+}
+
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 
