@@ -13,7 +13,9 @@ import click
               help="Port for the portal and API.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep the demo's data here (an empty folder) instead of a temporary one.")
-def demo(host: str, port: int, data_dir: Path | None) -> None:
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the one-time sign-in link in your web browser.")
+def demo(host: str, port: int, data_dir: Path | None, open_browser: bool) -> None:
     """Start the portal with an emulated AWS account, demo users and connectors."""
     try:
         from cloudconnectors.demo.runner import DemoError, DemoOptions, run_demo
@@ -22,6 +24,9 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
             f"the demo needs its extra: pip install 'cloudconnectors[demo]' ({exc})"
         ) from exc
     try:
-        run_demo(DemoOptions(host=host, port=port, data_dir=data_dir), say=click.echo)
+        run_demo(
+            DemoOptions(host=host, port=port, data_dir=data_dir, open_browser=open_browser),
+            say=click.echo,
+        )
     except DemoError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -8,6 +8,8 @@ import secrets
 import shutil
 import socket
 import tempfile
+import threading
+import webbrowser
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -57,6 +59,7 @@ class DemoOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path | None = None
+    open_browser: bool = False
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -162,6 +165,8 @@ def run_demo(
             stack.callback(scheduler.stop)
         app = create_app(ctx)
         _announce(app, ctx, options, principal, password, data_dir, say)
+        say("  Press Ctrl+C to stop. " + ("The sandbox and this temporary folder are removed."
+                                          if created_dir else "The data folder is kept."))
         (serve or _uvicorn_serve)(app, options)
 
 
@@ -176,4 +181,6 @@ def _announce(app: FastAPI, ctx: AppContext, options: DemoOptions, principal: Pr
     say(f"  Or sign in with {ADMIN_EMAIL} (admin) or {VIEWER_EMAIL} (viewer), "
         f"password: {password}")
     say(f"  Data folder: {data_dir}")
-    say("  Press Ctrl+C to stop; the sandbox and its data are removed on exit.")
+    if options.open_browser:
+        link = f"{base}{DEMO_LOGIN_PATH}?token={login.token}"
+        threading.Timer(1.0, webbrowser.open, [link]).start()
