@@ -3,7 +3,7 @@ import { api, ApiError } from "./api.js";
 import { $, h, readJson, replace, replaceIfChanged, toast } from "./dom.js";
 import { DISCOVERY_HELP, explainStatus } from "./explain.js";
 import {
-  discoveryBadge, duration, fmtDate, fmtNumber, PROVIDERS, statusBadge, timeCell,
+  discoveryBadge, duration, fmtDate, fmtNumber, nextPollCell, PROVIDERS, statusBadge, timeCell,
 } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
 
@@ -45,7 +45,7 @@ function renderHead() {
     fact("Status", statusBadge(status)),
     fact("Discovery", discoveryBadge(c.discovery), h("span", { class: "muted small block" }, DISCOVERY_HELP[c.discovery ?? "null"])),
     fact("Last poll", timeCell(c.last_run_at, "Never")),
-    fact("Next poll", timeCell(c.next_run_at, "—")),
+    fact("Next poll", nextPollCell(c.next_run_at, status)),
     fact("Run frequency", `every ${c.run_frequency_minutes} minutes`),
     fact("Virtual machines", fmtNumber(c.vm_count)),
     fact("Resources", fmtNumber(c.asset_count)),

@@ -3,7 +3,7 @@ import { api } from "./api.js";
 import { $, h, readJson, replace, setText, toast } from "./dom.js";
 import { EditDialog, DeleteDialog } from "./edit_delete.js";
 import {
-  discoveryBadge, fmtNumber, minutesSince, providerLabel, STATUS_LABEL, statusBadge, timeCell,
+  discoveryBadge, fmtNumber, minutesSince, nextPollCell, providerLabel, STATUS_LABEL, statusBadge, timeCell,
 } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
 import { RowMenu } from "./menu.js";
@@ -57,8 +57,7 @@ function fillRow(tr, c) {
     : null);
   replace(cells[3], discoveryBadge(c.discovery));
   replace(cells[4], timeCell(c.last_run_at, "Never"));
-  replace(cells[5], timeCell(c.status === "refreshing" ? null : c.next_run_at,
-    c.status === "refreshing" ? "Running now" : "—"));
+  replace(cells[5], nextPollCell(c.next_run_at, shown));
   cells[6].textContent = fmtNumber(c.vm_count);
   cells[7].textContent = fmtNumber(c.asset_count);
   tr.dataset.status = c.status;

@@ -51,6 +51,16 @@ export function timeCell(iso, emptyText) {
   return h("time", { datetime: iso, title: absolute.format(new Date(iso)) }, relativeTime(iso));
 }
 
+// The next poll; one that is already past its time reads "due …" so a stall is visible.
+export function nextPollCell(iso, status) {
+  if (status === "refreshing") return h("span", { class: "muted" }, "Running now");
+  if (!iso) return h("span", { class: "muted" }, "—");
+  const late = (Date.now() - new Date(iso).getTime()) / 1000 > 90;
+  const cell = timeCell(iso, "—");
+  if (late) cell.textContent = `due ${relativeTime(iso)}`;
+  return cell;
+}
+
 export function fmtDate(iso) {
   return iso ? absolute.format(new Date(iso)) : "—";
 }
