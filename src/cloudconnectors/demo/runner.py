@@ -23,6 +23,8 @@ from cloudconnectors.config import load_settings
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
 from cloudconnectors.demo.seed import seed_customer_account
+from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
+from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import issue_external_id
@@ -113,6 +115,9 @@ def _start_scheduler(ctx: AppContext, say: Callable[[str], None]) -> Any:
     scheduler = module.EmbeddedScheduler(ctx)
     scheduler.start()
     say("Embedded scheduler started: the first polls begin now.")
+    if isinstance(get_provider("aws"), CredentialsOnlyProvider):
+        say("AWS collection is not part of this build yet: the AWS connector will go Offline "
+            "and say so. The seeded account is ready for when it ships.")
     return scheduler
 
 
