@@ -140,7 +140,7 @@ def browser_times(base: str, runs: int) -> dict[str, float]:
             assert sample["rows"] == 50, sample
             first_id = tab.locator("#connector-rows tr").first.get_attribute("data-id")
             start = time.perf_counter()
-            tab.get_by_role("button", name="Next").click()
+            tab.get_by_role("button", name="Next page").click()
             tab.wait_for_function(NEXT_PAGE_JS, arg=first_id)
             if i:
                 results.append(sample)

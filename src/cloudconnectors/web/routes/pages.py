@@ -22,6 +22,7 @@ from cloudconnectors.domain.errors import NotFound
 from cloudconnectors.domain.states import Status
 from cloudconnectors.services import connectors as service
 from cloudconnectors.services.web_sessions import WebSession
+from cloudconnectors.storage.repositories.connectors import SORTABLE
 from cloudconnectors.web.session import (
     HOME_PATH,
     context_of,
@@ -77,9 +78,11 @@ def overview_tab(request: Request) -> Response:
 def _first_page(request: Request, web_session: WebSession) -> str | None:
     """The list as the browser would ask for it first, or None if the query is unusual."""
     params = request.query_params
-    provider, status, q = params.get("provider") or None, params.get("status") or None, params.get(
-        "q"
-    ) or None
+    provider = params.get("provider") or None
+    status = params.get("status") or None
+    q = params.get("q") or None
+    sort = params.get("sort", "name")
+    order = params.get("order", "asc")
     try:
         offset = int(params.get("offset", "0"))
     except ValueError:
@@ -87,9 +90,11 @@ def _first_page(request: Request, web_session: WebSession) -> str | None:
     if (
         provider not in {None, *ProviderName}
         or status not in {None, *Status}
-        or offset < 0
+        or sort not in SORTABLE
+        or order not in {"asc", "desc"}
+        or not 0 <= offset <= 10_000_000
         or (q is not None and len(q) > 100)
-        or set(params) - {"provider", "status", "q", "offset"}
+        or set(params) - {"provider", "status", "q", "offset", "sort", "order"}
     ):
         return None
     page = service.list_connectors(
@@ -100,6 +105,8 @@ def _first_page(request: Request, web_session: WebSession) -> str | None:
         provider=provider,
         status=status,
         search=q,
+        sort=sort,
+        descending=order == "desc",
     )
     body = ConnectorPage(
         items=[ConnectorOut.of(c) for c in page.items],

@@ -27,20 +27,36 @@ function readQuery() {
     provider: params.get("provider") ?? "",
     status: params.get("status") ?? "",
     offset: Math.max(0, Number.parseInt(params.get("offset") ?? "0", 10) || 0),
+    sort: params.get("sort") ?? "name",
+    order: params.get("order") === "desc" ? "desc" : "asc",
   };
+}
+
+const SORT_KEYS = ["q", "provider", "status"];
+
+function showSort() {
+  for (const th of document.querySelectorAll("th[data-sort]")) {
+    const active = th.dataset.sort === state.sort;
+    if (active) th.setAttribute("aria-sort", state.order === "desc" ? "descending" : "ascending");
+    else th.removeAttribute("aria-sort");
+  }
 }
 
 function writeQuery() {
   const params = new URLSearchParams();
-  for (const key of ["q", "provider", "status"]) if (state[key]) params.set(key, state[key]);
+  for (const key of SORT_KEYS) if (state[key]) params.set(key, state[key]);
   if (state.offset) params.set("offset", String(state.offset));
+  if (state.sort !== "name") params.set("sort", state.sort);
+  if (state.order !== "asc") params.set("order", state.order);
   const query = params.toString();
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
 function listPath() {
   const params = new URLSearchParams({ limit: String(config.pageSize), offset: String(state.offset) });
-  for (const key of ["q", "provider", "status"]) if (state[key]) params.set(key, state[key]);
+  for (const key of SORT_KEYS) if (state[key]) params.set(key, state[key]);
+  params.set("sort", state.sort);
+  params.set("order", state.order);
   return `/connectors?${params}`;
 }
 
@@ -122,7 +138,7 @@ function render(page) {
   const first = page.total ? page.offset + 1 : 0;
   const last = page.offset + page.items.length;
   setText(summary, page.total
-    ? `Showing ${fmtNumber(first)}–${fmtNumber(last)} of ${fmtNumber(page.total)} connectors`
+    ? `Showing ${fmtNumber(first)}–${fmtNumber(last)} of ${fmtNumber(page.total)} connector${page.total === 1 ? "" : "s"}`
     : "0 connectors");
   $("#page-prev").disabled = page.offset <= 0;
   $("#page-next").disabled = last >= page.total;
@@ -146,8 +162,8 @@ async function load() {
 
 function applyFilters() {
   const data = new FormData(filters);
-  state = { q: String(data.get("q") ?? "").trim(), provider: String(data.get("provider") ?? ""),
-    status: String(data.get("status") ?? ""), offset: 0 };
+  state = { ...state, q: String(data.get("q") ?? "").trim(),
+    provider: String(data.get("provider") ?? ""), status: String(data.get("status") ?? ""), offset: 0 };
   writeQuery();
   load().catch((error) => toast(error.message, "error"));
 }
@@ -214,6 +230,17 @@ $("#page-prev").addEventListener("click", () => {
 $("#page-next").addEventListener("click", () => {
   state.offset += config.pageSize; writeQuery(); load();
 });
+
+for (const th of document.querySelectorAll("th[data-sort]")) {
+  th.querySelector("button").addEventListener("click", () => {
+    const key = th.dataset.sort;
+    state = { ...state, order: state.sort === key && state.order === "asc" ? "desc" : "asc", sort: key, offset: 0 };
+    showSort();
+    writeQuery();
+    load().catch((error) => toast(error.message, "error"));
+  });
+}
+showSort();
 
 $("#filter-q").value = state.q;
 $("#filter-provider").value = state.provider;
