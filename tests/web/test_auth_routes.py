@@ -172,3 +172,13 @@ def test_static_assets_are_served_by_the_package(client: TestClient) -> None:
     for path in ("/static/css/portal.css", "/static/js/connectors.js", "/static/icons/aws.svg",
                  "/static/icons/gcp.svg", "/static/icons/azure.svg"):
         assert client.get(path).status_code == 200, path
+
+
+def test_repeated_wrong_passwords_are_slowed_down(ctx: AppContext, client: TestClient) -> None:
+    person = _person(ctx)
+    for _ in range(10):
+        assert sign_in(client, person.email, password="guess").status_code == 401
+    blocked = sign_in(client, person.email)  # even the right password waits now
+    assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
+    other = _person(ctx)
+    assert sign_in(client, other.email).status_code == 303  # other accounts are unaffected

@@ -31,6 +31,7 @@ from cloudconnectors.web.session import (
     signin_token_matches,
 )
 from cloudconnectors.web.templating import templates
+from cloudconnectors.web.throttle import SignInThrottle
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,12 +82,27 @@ def signin(
             error="Enter both your e-mail address and your password.",
             status=400,
         )
+    throttle: SignInThrottle = request.app.state.signin_throttle
+    client = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(client, email)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        return _signin_page(
+            request,
+            next_path=next_path,
+            email=email,
+            error=f"Too many failed sign-ins for this e-mail. Wait {minutes} minute"
+            f"{'' if minutes == 1 else 's'} and try again.",
+            status=429,
+        )
     ctx = context_of(request)
     principal = authenticate_password(ctx, email, password)
     if principal is None:
+        throttle.failed(client, email)
         return _signin_page(
             request, next_path=next_path, email=email, error=WRONG_CREDENTIALS, status=401
         )
+    throttle.succeeded(client, email)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         end_session(ctx, old)
