@@ -123,3 +123,17 @@ def test_overview_summarises_each_connector_and_refreshes(page: Page, ctx: AppCo
     card.get_by_role("button", name="Refresh reports for acme-prod").click()
     expect(card.locator(".badge")).to_have_text("Refreshing")
     expect(page.locator("#toast")).to_contain_text("Refreshing reports for acme-prod")
+
+
+def test_connector_page_notices_when_the_connector_is_deleted(page: Page, ctx: AppContext) -> None:
+    admin = _person(ctx, "admin")
+    connector_id = _connector(ctx, admin, "short-lived")
+    ui_sign_in(page, admin.email)
+    page.goto(f"/compliance/connectors/{connector_id}")
+    wait_ready(page)
+    principal = principal_for_token(ctx, admin.token)
+    assert principal is not None
+    from cloudconnectors.services.connectors import delete_connector
+
+    delete_connector(ctx, principal, connector_id)
+    expect(page.get_by_role("heading", name="This connector was deleted")).to_be_visible()

@@ -147,7 +147,17 @@ async function loadDetails() {
 }
 
 async function poll() {
-  connector = await api("GET", path);
+  try {
+    connector = await api("GET", path);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && !error.routeMissing) {
+      replace($("#main"), h("div", { class: "empty-state" },
+        h("h1", {}, "This connector was deleted"),
+        h("p", {}, h("a", { class: "btn btn-secondary", href: "/compliance/reports/connectors" }, "Back to connectors"))));
+      stop();
+    }
+    throw error;
+  }
   renderHead();
   const key = `${connector.status}|${connector.last_run_at}|${connector.updated_at}`;
   if (key !== lastKey) { lastKey = key; await loadDetails(); }
@@ -172,5 +182,5 @@ refreshButton?.addEventListener("click", async () => {
 renderHead();
 lastKey = `${connector.status}|${connector.last_run_at}|${connector.updated_at}`;
 loadDetails();
-every(POLL_MS, poll);
+const stop = every(POLL_MS, poll);
 document.body.dataset.ready = "true"; // tests and the benchmark wait for this

@@ -250,7 +250,16 @@ const initial = readJson("initial-page");
 if (initial && initial.offset === state.offset) render(initial);
 else load().catch((error) => { summary.textContent = `Could not load connectors: ${error.message}`; });
 
-every(POLL_MS, load);
+let offline = false;
+every(POLL_MS, async () => {
+  try {
+    await load();
+    offline = false;
+  } catch (error) {
+    if (!offline) setText(summary, `Live updates paused: ${error.message}. Retrying…`);
+    offline = true;
+  }
+});
 // Keep relative times ("2 minutes ago") honest between polls.
 setInterval(() => lastPage && render(lastPage), 30_000);
 document.body.dataset.ready = "true"; // tests and the benchmark wait for this

@@ -9,16 +9,20 @@ const GIVE_UP_MS = 90_000; // no scheduler picked it up: show the server's state
 export function every(ms, task) {
   let timer = null;
   let running = false;
+  let stopped = false;
   const tick = async () => {
+    if (stopped) return;
     if (!document.hidden && !running) {
       running = true;
       try { await task(); } catch { /* the next tick tries again */ } finally { running = false; }
     }
-    timer = setTimeout(tick, ms);
+    if (!stopped) timer = setTimeout(tick, ms);
   };
   timer = setTimeout(tick, ms);
-  document.addEventListener("visibilitychange", () => { if (!document.hidden) task().catch(() => {}); });
-  return () => clearTimeout(timer);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && !stopped) task().catch(() => {});
+  });
+  return () => { stopped = true; clearTimeout(timer); };
 }
 
 export class RefreshTracker {
