@@ -11,7 +11,14 @@ from cloudconnectors.services.external_ids import issue_external_id
 from cloudconnectors.services.users import principal_for_token
 from tests.support.credentials import aws_credentials, gcp_credentials
 from tests.support.people import Person, make_person
-from tests.web.browser_helpers import age_connector, open_row_menu, row, ui_sign_in, wait_ready
+from tests.web.browser_helpers import (
+    HOME,
+    age_connector,
+    open_row_menu,
+    row,
+    ui_sign_in,
+    wait_ready,
+)
 from tests.web.conftest import screenshot
 from tests.web.polling import SimulatedPolls
 from tests.web.signin_helpers import PASSWORD
@@ -104,6 +111,12 @@ def test_offline_connector_shows_its_error_and_advice(page: Page, ctx: AppContex
     expect(page.locator("#c-error")).to_contain_text("sts:AssumeRole")
     expect(page.locator("#c-explain")).to_contain_text("press Refresh")
     screenshot(page, "12-connector-offline")
+    page.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog", name="Delete connector")
+    dialog.get_by_label("Type the connector", exact=False).fill("broken-aws")
+    dialog.get_by_role("button", name="Delete connector").click()
+    expect(page).to_have_url(HOME)
+    expect(page.get_by_text("No connectors yet")).to_be_visible()
 
 
 def test_overview_summarises_each_connector_and_refreshes(page: Page, ctx: AppContext) -> None:

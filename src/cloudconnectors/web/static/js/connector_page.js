@@ -1,6 +1,7 @@
 // The connector page: status with an explanation, regions, counts, runs, error, diagnostics.
 import { api, ApiError } from "./api.js";
 import { $, h, readJson, replace, replaceIfChanged, toast } from "./dom.js";
+import { DeleteDialog, EditDialog } from "./edit_delete.js";
 import { DISCOVERY_HELP, explainStatus } from "./explain.js";
 import {
   discoveryBadge, duration, fmtDate, fmtNumber, nextPollCell, PROVIDERS, statusBadge, timeCell,
@@ -178,6 +179,18 @@ refreshButton?.addEventListener("click", async () => {
     refreshButton.disabled = false;
   }
 });
+
+if (config.canWrite) {
+  const edit = new EditDialog($("#edit-dialog"), {
+    frequency: config.frequency,
+    onSaved: (saved) => { connector = saved; renderHead(); toast(`Saved ${saved.name}.`); },
+  });
+  const remove = new DeleteDialog($("#delete-dialog"), {
+    onDeleted: () => location.assign("/compliance/reports/connectors"),
+  });
+  $("#c-edit").addEventListener("click", (event) => edit.open(connector, event.currentTarget));
+  $("#c-delete").addEventListener("click", (event) => remove.open(connector, event.currentTarget));
+}
 
 renderHead();
 lastKey = `${connector.status}|${connector.last_run_at}|${connector.updated_at}`;
