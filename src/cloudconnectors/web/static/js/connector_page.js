@@ -15,7 +15,7 @@ let runs = null; // null: not available on this server
 let lastKey = "";
 const path = `/connectors/${encodeURIComponent(connector.id)}`;
 
-const unavailable = (what) => h("p", { class: "note" }, `${what} is not available yet on this server.`);
+const unavailable = (what) => h("p", { class: "note" }, `${what}: not available yet on this server.`);
 const failed = (what, error) => h("p", { class: "note note-error" }, `${what} could not be loaded: ${error.message}`);
 
 async function optional(subpath, what, target, draw) {
