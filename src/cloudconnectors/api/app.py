@@ -9,6 +9,7 @@ from cloudconnectors.api.errors import install_error_handlers
 from cloudconnectors.api.limits import BodySizeLimit
 from cloudconnectors.api.routes import connectors
 from cloudconnectors.services.context import AppContext
+from cloudconnectors.web import mount_web
 
 API_PREFIX = "/api/v1"
 ROUTERS: list[APIRouter] = [connectors.router]
@@ -33,5 +34,6 @@ def create_app(ctx: AppContext) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    mount_web(app)  # portal pages, sign-in/sign-out and /static
     app.add_middleware(BodySizeLimit)
     return app

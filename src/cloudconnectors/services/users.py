@@ -135,10 +135,13 @@ def principal_for_user_id(ctx: AppContext, user_id: str) -> Principal | None:
 def authenticate_password(ctx: AppContext, email: str, password: str) -> Principal | None:
     with ctx.db.read() as session:
         user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
-    if user is None:
+        # Read what we need while the row is attached: read() rolls back and expires it.
+        found = (_principal(user), user.password_hash) if user is not None else None
+    if found is None:
         verify_password(password, None)
         return None
-    return _principal(user) if verify_password(password, user.password_hash) else None
+    principal, password_hash = found
+    return principal if verify_password(password, password_hash) else None
 
 
 def list_users(ctx: AppContext) -> list[tuple[str, str, str]]:

@@ -1,0 +1,191 @@
+"""Everything ``cloudconnectors demo`` does: sandbox, seed, data, users, connectors, server."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+import shutil
+import socket
+import tempfile
+import threading
+import webbrowser
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from cloudconnectors.api.app import create_app
+from cloudconnectors.config import load_settings
+from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
+from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
+from cloudconnectors.demo.seed import seed_customer_account
+from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
+from cloudconnectors.providers.registry import get_provider
+from cloudconnectors.services import connectors as connector_service
+from cloudconnectors.services.context import AppContext, Principal
+from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.services.users import authenticate_password, create_user
+
+ADMIN_EMAIL = "admin@demo.cloudconnectors.local"
+VIEWER_EMAIL = "viewer@demo.cloudconnectors.local"
+TENANT = "Acme (demo)"
+
+DEMO_GCP_KEY = {
+    "type": "service_account",
+    "project_id": "acme-analytics-demo",
+    "private_key_id": "0000000000000000000000000000000000000000",
+    "private_key": "-----BEGIN PRIVATE KEY-----\nZGVtbyBrZXksIG5vdCB1c2FibGU=\n"
+    "-----END PRIVATE KEY-----\n",
+    "client_email": "posture-reader@acme-analytics-demo.iam.gserviceaccount.com",
+    "client_id": "100000000000000000001",
+    "token_uri": "https://oauth2.googleapis.com/token",
+}
+DEMO_AZURE = {
+    "application_id": "0a1b2c3d-0000-4000-8000-00000000a2ee",
+    "directory_id": "0a1b2c3d-0000-4000-8000-0000000d1e7c",
+    "authentication_key": "demo-secret-not-real",
+    "subscription_id": "0a1b2c3d-0000-4000-8000-0000005ab5c2",
+}
+
+
+class DemoError(RuntimeError):
+    """Raised with a one-line reason the command prints before exiting non-zero."""
+
+
+@dataclass
+class DemoOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path | None = None
+    open_browser: bool = False
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _create_people(ctx: AppContext, password: str) -> Principal:
+    create_user(ctx, ADMIN_EMAIL, tenant=TENANT, role="admin", password=password)
+    create_user(ctx, VIEWER_EMAIL, tenant=TENANT, role="viewer", password=password)
+    principal = authenticate_password(ctx, ADMIN_EMAIL, password)
+    assert principal is not None
+    return principal
+
+
+def _create_connectors(
+    ctx: AppContext, principal: Principal, endpoint: str, say: Callable[[str], None]
+) -> None:
+    external_id = issue_external_id(ctx, principal)
+    seeded = seed_customer_account(endpoint, external_id)
+    instances = sum(len(v) for v in seeded.instances.values())
+    say(f"Seeded AWS account {seeded.account_id}: {instances} EC2 instances in "
+        f"{len(seeded.instances)} regions, {len(seeded.buckets)} S3 buckets, "
+        f"{len(seeded.users)} IAM users, a CloudTrail trail and a KMS key.")
+    connector_service.create_connector(
+        ctx, principal, name="acme-production (AWS)", provider="aws",
+        credentials={"role_arn": seeded.role_arn, "external_id": external_id},
+        run_frequency_minutes=240,
+    )
+    connector_service.create_connector(
+        ctx, principal, name="acme-analytics (Google Cloud)", provider="gcp",
+        credentials={"service_account_key": DEMO_GCP_KEY}, run_frequency_minutes=240,
+    )
+    connector_service.create_connector(
+        ctx, principal, name="acme-corporate (Azure)", provider="azure",
+        credentials=DEMO_AZURE, run_frequency_minutes=720,
+    )
+
+
+def _start_scheduler(ctx: AppContext, say: Callable[[str], None]) -> Any:
+    try:
+        module = importlib.import_module("cloudconnectors.scheduler.embedded")
+    except ImportError:
+        say("Polling is not part of this build yet (no embedded scheduler): the connectors "
+            "stay Pending. The portal, forms and API all work.")
+        return None
+    scheduler = module.EmbeddedScheduler(ctx)
+    scheduler.start()
+    say("Embedded scheduler started: the first polls begin now.")
+    if isinstance(get_provider("aws"), CredentialsOnlyProvider):
+        say("AWS collection is not part of this build yet: the AWS connector will go Offline "
+            "and say so. The seeded account is ready for when it ships.")
+    return scheduler
+
+
+Serve = Callable[["FastAPI", DemoOptions], None]
+
+
+def _uvicorn_serve(app: FastAPI, options: DemoOptions) -> None:
+    import uvicorn
+
+    uvicorn.Server(
+        uvicorn.Config(app, host=options.host, port=options.port, log_level="warning")
+    ).run()
+
+
+def run_demo(
+    options: DemoOptions, say: Callable[[str], None] = print, serve: Serve | None = None
+) -> None:
+    """Set everything up, then ``serve`` the app (uvicorn by default) until it returns."""
+    if not _port_free(options.host, options.port):
+        raise DemoError(f"port {options.port} on {options.host} is in use; pick another "
+                        "with --port")
+    created_dir = options.data_dir is None
+    data_dir = options.data_dir or Path(tempfile.mkdtemp(prefix="cloudconnectors-demo-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if any(data_dir.glob("*.db")):
+        raise DemoError(f"{data_dir} already holds a database; the demo needs an empty folder")
+    with ExitStack() as stack:
+        if created_dir:
+            stack.callback(shutil.rmtree, data_dir, True)
+        sandbox = MotoSandbox()
+        try:
+            sandbox.start()
+        except SandboxError as exc:
+            raise DemoError(str(exc)) from exc
+        stack.callback(sandbox.stop)
+        say(f"AWS emulator (moto) listening on {sandbox.endpoint}")
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        os.environ.update(sandbox.platform_environment())
+        settings = load_settings(
+            data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'cloudconnectors.db'}"
+        )
+        ctx = AppContext.create(settings)
+        stack.callback(ctx.close)
+        password = secrets.token_urlsafe(9)
+        principal = _create_people(ctx, password)
+        _create_connectors(ctx, principal, sandbox.endpoint, say)
+        scheduler = _start_scheduler(ctx, say)
+        if scheduler is not None and callable(getattr(scheduler, "stop", None)):
+            stack.callback(scheduler.stop)
+        app = create_app(ctx)
+        _announce(app, ctx, options, principal, password, data_dir, say)
+        say("  Press Ctrl+C to stop. " + ("The sandbox and this temporary folder are removed."
+                                          if created_dir else "The data folder is kept."))
+        (serve or _uvicorn_serve)(app, options)
+
+
+def _announce(app: FastAPI, ctx: AppContext, options: DemoOptions, principal: Principal,
+              password: str, data_dir: Path, say: Callable[[str], None]) -> None:
+    login = install_demo_login(app, ctx, principal)
+    base = f"http://{options.host}:{options.port}"
+    say("")
+    say(f"Cloud Connectors demo is running at {base}/")
+    say(f"  Open this one-time link to sign in as the demo admin: "
+        f"{base}{DEMO_LOGIN_PATH}?token={login.token}")
+    say(f"  Or sign in with {ADMIN_EMAIL} (admin) or {VIEWER_EMAIL} (viewer), "
+        f"password: {password}")
+    say(f"  Data folder: {data_dir}")
+    if options.open_browser:
+        link = f"{base}{DEMO_LOGIN_PATH}?token={login.token}"
+        threading.Timer(1.0, webbrowser.open, [link]).start()

@@ -1,0 +1,199 @@
+// The connector page: status with an explanation, regions, counts, runs, error, diagnostics.
+import { api, ApiError } from "./api.js";
+import { $, h, readJson, replace, replaceIfChanged, toast } from "./dom.js";
+import { DeleteDialog, EditDialog } from "./edit_delete.js";
+import { DISCOVERY_HELP, explainStatus } from "./explain.js";
+import {
+  discoveryBadge, duration, fmtDate, fmtNumber, nextPollCell, PROVIDERS, statusBadge, timeCell,
+} from "./format.js";
+import { every, POLL_MS, RefreshTracker } from "./live.js";
+
+const config = readJson("page-config");
+const tracker = new RefreshTracker();
+let connector = readJson("initial-connector");
+let runs = null; // null: not available on this server
+let lastKey = "";
+const path = `/connectors/${encodeURIComponent(connector.id)}`;
+
+const unavailable = (what) => h("p", { class: "note" }, `${what}: not available yet on this server.`);
+const failed = (what, error) => h("p", { class: "note note-error" }, `${what} could not be loaded: ${error.message}`);
+
+async function optional(subpath, what, target, draw) {
+  try {
+    const data = await api("GET", `${path}${subpath}`);
+    draw(data);
+    return data;
+  } catch (error) {
+    if (target) replace(target, error instanceof ApiError && error.routeMissing ? unavailable(what) : failed(what, error));
+    return undefined;
+  }
+}
+
+function fact(term, ...value) {
+  return [h("dt", {}, term), h("dd", {}, ...value)];
+}
+
+function renderHead() {
+  const c = connector;
+  const status = tracker.status(c);
+  replace($("#c-badge"), statusBadge(status));
+  $("#c-name").textContent = c.name;
+  const creds = c.credentials ?? {};
+  const where = creds.account_id ? `account ${creds.account_id}` : creds.project_id
+    ? `project ${creds.project_id}` : creds.subscription_id ? `subscription ${creds.subscription_id}` : "";
+  $("#c-sub").textContent = [PROVIDERS[c.provider]?.long ?? c.provider, where].filter(Boolean).join(" · ");
+  replace($("#c-facts"),
+    fact("Status", statusBadge(status)),
+    fact("Discovery", discoveryBadge(c.discovery), h("span", { class: "muted small block" }, DISCOVERY_HELP[c.discovery ?? "null"])),
+    fact("Last poll", timeCell(c.last_run_at, "Never")),
+    fact("Next poll", nextPollCell(c.next_run_at, status)),
+    fact("Run frequency", `every ${c.run_frequency_minutes} minutes`),
+    fact("Virtual machines", fmtNumber(c.vm_count)),
+    fact("Resources", fmtNumber(c.asset_count)),
+    fact("Created", fmtDate(c.created_at)),
+    ...(creds.role_arn ? fact("Role ARN", h("code", {}, creds.role_arn)) : []),
+    ...(creds.external_id ? fact("External ID", h("code", {}, creds.external_id)) : []),
+    ...(creds.client_email ? fact("Service account", h("code", {}, creds.client_email)) : []),
+    ...(creds.application_id ? fact("Application ID", h("code", {}, creds.application_id)) : []));
+  const { tone, lines } = explainStatus({ ...c, status }, runs, config.pendingGraceMinutes);
+  replaceIfChanged($("#c-explain"), `${tone}|${lines.join("|")}`,
+    h("div", { class: `alert alert-${tone}` }, lines.map((l) => h("p", {}, l))));
+  replace($("#c-error"), c.last_error
+    ? h("div", { class: "alert alert-error" }, h("p", { class: "error-text" }, c.last_error))
+    : h("p", { class: "muted" }, c.status === "offline" ? "The poll failed without a message." : "None. The last poll did not fail."));
+  replace($("#c-regions"), c.regions?.length
+    ? h("ul", { class: "chips" }, c.regions.map((r) => h("li", { class: "chip" }, r)))
+    : h("p", { class: "muted" }, "No region discovered yet."));
+}
+
+function countsTable(caption, label, entries) {
+  if (!entries.length) return h("p", { class: "muted" }, "Nothing collected yet.");
+  return h("table", { class: "data compact" },
+    h("caption", { class: "visually-hidden" }, caption),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, label), h("th", { scope: "col", class: "num" }, "Count"))),
+    h("tbody", {}, entries.map(([k, n]) => h("tr", {}, h("td", {}, h("code", {}, k)), h("td", { class: "num" }, fmtNumber(n))))));
+}
+
+// Accept {"by_type": {k: n}} or {"by_type": [{type, count}]} (and the same for regions).
+export function pairs(value, keyName) {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value.map((x) => [x[keyName] ?? x.key ?? x.name, x.count ?? x.total ?? 0])
+    : Object.entries(value);
+  return list.sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+}
+
+function renderSummary(data) {
+  replace($("#c-types"), countsTable("Resources by type", "Type", pairs(data.by_type ?? data.types, "type")));
+  replace($("#c-byregion"), countsTable("Resources by region", "Region", pairs(data.by_region ?? data.regions, "region")));
+}
+
+const OUTCOME_LABEL = { ok: "OK", partial: "Partial", denied: "Denied", throttled: "Throttled", failed: "Failed", skipped: "Skipped" };
+
+function renderRuns(data) {
+  runs = data.items ?? [];
+  if (!runs.length) { replace($("#c-runs"), h("p", { class: "muted" }, "No poll has run yet.")); return; }
+  replace($("#c-runs"), runs.slice(0, 20).map((run, i) => {
+    const results = run.results ?? [];
+    const problems = results.filter((r) => r.outcome !== "ok");
+    return h("details", { class: "run", open: i === 0 && problems.length > 0 },
+      h("summary", {},
+        h("span", { class: `run-state run-${run.state}` }, run.state),
+        h("span", {}, fmtDate(run.started_at)),
+        h("span", { class: "muted" }, `${run.trigger ?? ""} · ${duration(run.started_at, run.finished_at)} · ${fmtNumber(run.asset_count)} resources · ${fmtNumber(run.vm_count)} VMs · ${(run.regions ?? []).length} regions`)),
+      run.error ? h("p", { class: "alert alert-error" }, run.error) : null,
+      run.warning ? h("p", { class: "alert alert-warn" }, run.warning) : null,
+      results.length ? h("table", { class: "data compact" },
+        h("caption", { class: "visually-hidden" }, "Per region and service"),
+        h("thead", {}, h("tr", {}, ["Region", "Service", "Resource type", "Outcome", "Count", "Reason"].map((t) => h("th", { scope: "col", class: t === "Count" ? "num" : null }, t)))),
+        h("tbody", {}, results.map((r) => h("tr", { class: r.outcome !== "ok" ? "row-problem" : null },
+          h("td", {}, r.region), h("td", {}, r.service), h("td", {}, h("code", {}, r.resource_type)),
+          h("td", {}, h("span", { class: `outcome outcome-${r.outcome}` }, OUTCOME_LABEL[r.outcome] ?? r.outcome)),
+          h("td", { class: "num" }, fmtNumber(r.count)),
+          h("td", {}, [r.reason, r.permission ? h("code", {}, r.permission) : null].filter(Boolean)))))) : null);
+  }));
+}
+
+function renderDiagnostics(data) {
+  const items = data.items ?? [];
+  if (!items.length) {
+    replace($("#c-diagnostics"), h("p", { class: "muted" }, "No checks yet: they are filled in by the first poll."));
+    return;
+  }
+  const icon = { granted: "✓", missing: "✕", unknown: "?" };
+  replace($("#c-diagnostics"), h("ul", { class: "checklist" }, items.map((item) => h("li", { class: `check check-${item.access}` },
+    h("span", { class: "check-icon", "aria-hidden": "true" }, icon[item.access] ?? "?"),
+    h("div", {},
+      h("p", { class: "check-title" }, item.title, " ",
+        h("span", { class: "visually-hidden" }, `(${item.access})`),
+        h("span", { class: `chip chip-access-${item.access}` }, item.access)),
+      item.detail ? h("p", { class: "muted" }, item.detail) : null,
+      item.denied?.length ? h("p", {}, "Denied: ", item.denied.map((d, i) => [i ? ", " : "", h("code", {}, d)])) : null,
+      item.access !== "granted" && item.fix ? h("p", { class: "fix" }, h("strong", {}, "Fix: "), item.fix) : null,
+      item.policy ? h("details", {}, h("summary", {}, "Policy to attach"), h("pre", {}, JSON.stringify(item.policy, null, 2))) : null)))));
+}
+
+async function loadDetails() {
+  await Promise.all([
+    optional("/runs?limit=20", "Run history", $("#c-runs"), renderRuns),
+    optional("/diagnostics", "The setup checklist", $("#c-diagnostics"), renderDiagnostics),
+    optional("/inventory/summary", "The inventory summary", null, renderSummary).then((data) => {
+      if (data === undefined) {
+        const fallback = { by_type: connector.vm_count ? { "Virtual machines": connector.vm_count } : {}, by_region: {} };
+        renderSummary(fallback);
+        $("#c-byregion").prepend(unavailable("Counts by region"));
+      }
+    }),
+  ]);
+  renderHead();
+}
+
+async function poll() {
+  try {
+    connector = await api("GET", path);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && !error.routeMissing) {
+      replace($("#main"), h("div", { class: "empty-state" },
+        h("h1", {}, "This connector was deleted"),
+        h("p", {}, h("a", { class: "btn btn-secondary", href: "/compliance/reports/connectors" }, "Back to connectors"))));
+      stop();
+    }
+    throw error;
+  }
+  renderHead();
+  const key = `${connector.status}|${connector.last_run_at}|${connector.updated_at}`;
+  if (key !== lastKey) { lastKey = key; await loadDetails(); }
+}
+
+const refreshButton = $("#c-refresh");
+refreshButton?.addEventListener("click", async () => {
+  refreshButton.disabled = true;
+  try {
+    const answer = await api("POST", `${path}/refresh`);
+    tracker.requested(answer.connector);
+    connector = answer.connector;
+    renderHead();
+    toast(answer.queued ? "Refresh requested. This page updates when the poll finishes." : "A poll is already running; no second one was started.");
+  } catch (error) {
+    toast(`Refresh failed: ${error.message}`, "error");
+  } finally {
+    refreshButton.disabled = false;
+  }
+});
+
+if (config.canWrite) {
+  const edit = new EditDialog($("#edit-dialog"), {
+    frequency: config.frequency,
+    onSaved: (saved) => { connector = saved; renderHead(); toast(`Saved ${saved.name}.`); },
+  });
+  const remove = new DeleteDialog($("#delete-dialog"), {
+    onDeleted: () => location.assign("/compliance/reports/connectors"),
+  });
+  $("#c-edit").addEventListener("click", (event) => edit.open(connector, event.currentTarget));
+  $("#c-delete").addEventListener("click", (event) => remove.open(connector, event.currentTarget));
+}
+
+renderHead();
+lastKey = `${connector.status}|${connector.last_run_at}|${connector.updated_at}`;
+loadDetails();
+const stop = every(POLL_MS, poll);
+document.body.dataset.ready = "true"; // tests and the benchmark wait for this

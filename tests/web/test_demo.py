@@ -1,0 +1,112 @@
+"""``cloudconnectors demo`` end to end: moto sandbox, seeded account, users, connectors, login."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import boto3
+import httpx
+import pytest
+import uvicorn
+from click.testing import CliRunner
+from fastapi import FastAPI
+
+from cloudconnectors.cli.demo import demo
+from cloudconnectors.demo.runner import DemoOptions, run_demo
+from cloudconnectors.demo.seed import CUSTOMER_ACCOUNT_ID, REGIONS
+from tests.web.live_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _customer_session(endpoint: str) -> boto3.Session:
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{CUSTOMER_ACCOUNT_ID}:role/CloudConnectorsAudit",
+                            RoleSessionName="check", ExternalId="any")["Credentials"]
+    return boto3.Session(aws_access_key_id=creds["AccessKeyId"],
+                         aws_secret_access_key=creds["SecretAccessKey"],
+                         aws_session_token=creds["SessionToken"], region_name="us-east-1")
+
+
+def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION",
+                "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        # run_demo sets these; setenv first so monkeypatch restores the original afterwards.
+        monkeypatch.setenv(key, "placeholder")
+        monkeypatch.delenv(key)
+    lines: list[str] = []
+    seen: dict[str, object] = {}
+    data_dir = tmp_path / "demo-data"
+
+    def serve(app: FastAPI, options: DemoOptions) -> None:
+        server = uvicorn.Server(uvicorn.Config(app, host=options.host, port=options.port,
+                                               log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.02)
+        try:
+            link = next(line.split(": ", 1)[1] for line in lines if "one-time link" in line)
+            with httpx.Client(follow_redirects=True) as client:
+                first = client.get(link)
+                assert first.status_code == 200 and "Connectors" in first.text
+                listed = client.get(f"http://127.0.0.1:{options.port}/api/v1/connectors").json()
+                seen["connectors"] = {c["provider"]: c for c in listed["items"]}
+                seen["again"] = httpx.get(link, follow_redirects=False).status_code
+            endpoint = next(line.rsplit(" ", 1)[1] for line in lines if "moto" in line)
+            customer = _customer_session(endpoint)
+            seen["instances"] = sum(
+                len(r["Instances"])
+                for region in REGIONS
+                for r in customer.client("ec2", endpoint_url=endpoint, region_name=region)
+                .describe_instances()["Reservations"])
+            groups = customer.client("ec2", endpoint_url=endpoint).describe_security_groups()
+            seen["ssh_open"] = any(
+                p.get("FromPort") == 22 and any(r["CidrIp"] == "0.0.0.0/0" for r in p["IpRanges"])
+                for g in groups["SecurityGroups"] for p in g["IpPermissions"])
+            users = customer.client("iam", endpoint_url=endpoint).list_users()["Users"]
+            seen["users"] = sorted(u["UserName"] for u in users)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+    port = free_port()
+    run_demo(DemoOptions(port=port, data_dir=data_dir), say=lines.append, serve=serve)
+
+    connectors = seen["connectors"]
+    assert isinstance(connectors, dict) and set(connectors) == {"aws", "gcp", "azure"}
+    role_arn = connectors["aws"]["credentials"]["role_arn"]
+    assert role_arn == f"arn:aws:iam::{CUSTOMER_ACCOUNT_ID}:role/CloudConnectorsAudit"
+    assert seen["again"] == 403  # the sign-in link works once
+    assert seen["instances"] == 4 and seen["ssh_open"] is True
+    assert seen["users"] == ["alice", "build-bot"]
+    assert any(f"http://127.0.0.1:{port}/" in line for line in lines)
+    assert (data_dir / "cloudconnectors.db").exists()  # --data-dir is kept
+
+
+def test_demo_refuses_a_busy_port_in_one_line() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(demo, ["--port", str(port)])
+    assert result.exit_code != 0
+    assert f"port {port} on 127.0.0.1 is in use" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_normal_server_never_imports_the_demo() -> None:
+    code = ("import sys; from cloudconnectors.api.app import create_app; "
+            "import cloudconnectors.web; "
+            "assert not [m for m in sys.modules if m.startswith('cloudconnectors.demo')], "
+            "'demo imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
+                   env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
