@@ -6,12 +6,17 @@ from fastapi import APIRouter, FastAPI
 
 from cloudconnectors import __version__
 from cloudconnectors.api.errors import install_error_handlers
-from cloudconnectors.api.limits import BodySizeLimit
-from cloudconnectors.api.routes import connectors
+from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
+from cloudconnectors.api.routes import connectors, external_ids, me, platform
 from cloudconnectors.services.context import AppContext
 
 API_PREFIX = "/api/v1"
-ROUTERS: list[APIRouter] = [connectors.router]
+ROUTERS: list[APIRouter] = [
+    connectors.router,
+    platform.router,
+    external_ids.router,
+    me.router,
+]
 
 
 def create_app(ctx: AppContext) -> FastAPI:
@@ -33,5 +38,6 @@ def create_app(ctx: AppContext) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.add_middleware(JsonBodiesOnly)
     app.add_middleware(BodySizeLimit)
     return app

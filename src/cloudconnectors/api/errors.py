@@ -24,6 +24,7 @@ from cloudconnectors.domain.errors import (
     ProviderError,
     ValidationFailed,
 )
+from cloudconnectors.services.platform import PlatformUnavailable
 
 _RULES: dict[str, Callable[[dict[str, Any]], str]] = {
     "missing": lambda c: "is required",
@@ -107,6 +108,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
         return detail_response(409, str(exc))
+
+    @app.exception_handler(PlatformUnavailable)
+    async def _unavailable(_: Request, exc: PlatformUnavailable) -> JSONResponse:
+        return detail_response(503, str(exc))
 
     @app.exception_handler(ProviderError)
     async def _provider(_: Request, exc: ProviderError) -> JSONResponse:

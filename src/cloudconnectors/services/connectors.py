@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from cloudconnectors.domain import states
 from cloudconnectors.domain.connector import (
     RUN_FREQUENCY_DEFAULT,
@@ -15,7 +17,7 @@ from cloudconnectors.domain.connector import (
     provider_problem,
     run_frequency_problem,
 )
-from cloudconnectors.domain.errors import Conflict, FieldProblem, ValidationFailed
+from cloudconnectors.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cloudconnectors.domain.states import Status
 from cloudconnectors.providers.base import ProviderCredentials, parse_credentials
 from cloudconnectors.providers.registry import get_provider
@@ -207,3 +209,19 @@ def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) ->
             row.refresh_requested_at = now
             row.next_run_at = now
     return RefreshResult(get_connector(ctx, principal, connector_id), queued)
+
+
+def find_connector(ctx: AppContext, principal: Principal, id_or_name: str) -> Connector:
+    """A connector of the principal's tenant by ID, or else by exact name (CLI, portal)."""
+    with ctx.db.read() as session:
+        try:
+            return repo.get_with_snapshot(session, principal.tenant_id, id_or_name)
+        except NotFound:
+            row_id = session.scalar(
+                select(ConnectorRow.id).where(
+                    ConnectorRow.tenant_id == principal.tenant_id, ConnectorRow.name == id_or_name
+                )
+            )
+            if row_id is None:
+                raise NotFound(f"no connector with ID or name {id_or_name!r}") from None
+            return repo.get_with_snapshot(session, principal.tenant_id, row_id)

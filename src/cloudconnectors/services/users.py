@@ -149,3 +149,50 @@ def list_users(ctx: AppContext) -> list[tuple[str, str, str]]:
             .order_by(TenantRow.name, UserRow.email)
         ).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a principal is, for ``GET /api/v1/me`` and the portal header."""
+
+    user_id: str
+    email: str
+    tenant_id: str
+    tenant_name: str
+    role: Role
+
+
+def describe(ctx: AppContext, principal: Principal) -> Identity:
+    with ctx.db.read() as session:
+        tenant = session.get(TenantRow, principal.tenant_id)
+        name = tenant.name if tenant else ""
+    return Identity(principal.user_id, principal.email, principal.tenant_id, name, principal.role)
+
+
+def tenant_names(ctx: AppContext) -> list[str]:
+    with ctx.db.read() as session:
+        return list(session.scalars(select(TenantRow.name).order_by(TenantRow.name)))
+
+
+def operator_principal(ctx: AppContext, tenant: str | None) -> Principal:
+    """The local operator (the CLI) acting as an admin of one tenant.
+
+    ``tenant`` names it; when omitted and exactly one tenant exists, that one is used.
+    """
+    with ctx.db.read() as session:
+        if tenant is not None:
+            row = session.scalar(select(TenantRow).where(TenantRow.name == tenant))
+            if row is None:
+                raise NotFound(f"tenant: no tenant named {tenant!r}")
+            return Principal("operator", row.id, "operator@localhost", Role.ADMIN)
+        rows = list(session.scalars(select(TenantRow).order_by(TenantRow.name).limit(3)))
+    if not rows:
+        raise NotFound(
+            "tenant: no tenant exists yet; create one with "
+            "`cloudconnectors users create EMAIL --tenant NAME --role admin`"
+        )
+    if len(rows) > 1:
+        raise ValidationFailed.single(
+            "tenant", "several tenants exist: choose one with --tenant NAME"
+        )
+    return Principal("operator", rows[0].id, "operator@localhost", Role.ADMIN)
