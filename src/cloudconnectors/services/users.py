@@ -135,10 +135,12 @@ def principal_for_user_id(ctx: AppContext, user_id: str) -> Principal | None:
 def authenticate_password(ctx: AppContext, email: str, password: str) -> Principal | None:
     with ctx.db.read() as session:
         user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
-    if user is None:
+        found = (_principal(user), user.password_hash) if user is not None else None
+    if found is None:
         verify_password(password, None)
         return None
-    return _principal(user) if verify_password(password, user.password_hash) else None
+    principal, password_hash = found
+    return principal if verify_password(password, password_hash) else None
 
 
 def list_users(ctx: AppContext) -> list[tuple[str, str, str]]:
@@ -181,11 +183,11 @@ def operator_principal(ctx: AppContext, tenant: str | None) -> Principal:
     """
     with ctx.db.read() as session:
         if tenant is not None:
-            row = session.scalar(select(TenantRow).where(TenantRow.name == tenant))
-            if row is None:
+            tenant_id = session.scalar(select(TenantRow.id).where(TenantRow.name == tenant))
+            if tenant_id is None:
                 raise NotFound(f"tenant: no tenant named {tenant!r}")
-            return Principal("operator", row.id, "operator@localhost", Role.ADMIN)
-        rows = list(session.scalars(select(TenantRow).order_by(TenantRow.name).limit(3)))
+            return Principal("operator", tenant_id, "operator@localhost", Role.ADMIN)
+        rows = list(session.scalars(select(TenantRow.id).limit(2)))
     if not rows:
         raise NotFound(
             "tenant: no tenant exists yet; create one with "
@@ -195,4 +197,4 @@ def operator_principal(ctx: AppContext, tenant: str | None) -> Principal:
         raise ValidationFailed.single(
             "tenant", "several tenants exist: choose one with --tenant NAME"
         )
-    return Principal("operator", rows[0].id, "operator@localhost", Role.ADMIN)
+    return Principal("operator", rows[0], "operator@localhost", Role.ADMIN)
