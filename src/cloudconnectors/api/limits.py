@@ -28,28 +28,36 @@ class BodySizeLimit:
             await _refuse(send, self.limit)
             return
         seen = 0
-        started = False
+        exceeded = started = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
+            # Frameworks may catch the read error and answer 400; the answer is 413 instead.
             nonlocal started
+            if exceeded:
+                if not started:
+                    started = True
+                    await _refuse(send, self.limit)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            if not started:
-                await _refuse(send, self.limit)
+            pass
+        if exceeded and not started:
+            await _refuse(send, self.limit)
 
 
 async def _refuse(send: Send, limit: int) -> None:

@@ -37,6 +37,28 @@ class Page:
     total: int
 
 
+# Pydantic's wording for the few type errors a credential field can hit, in our own words.
+_TYPE_RULES = (
+    ("Input should be a valid string", "must be a string"),
+    ("Input should be a valid dictionary", "must be an object"),
+    ("Input should be a valid integer", "must be an integer"),
+    ("Input should be a valid boolean", "must be true or false"),
+    ("Input should be a valid list", "must be a list"),
+)
+
+
+def _parse_credentials(provider: str, raw: Any, ctx: AppContext) -> ProviderCredentials:
+    try:
+        return parse_credentials(get_provider(provider).credentials_model, raw, ctx.settings)
+    except ValidationFailed as exc:
+        problems = []
+        for problem in exc.problems:
+            rule = next((ours for theirs, ours in _TYPE_RULES
+                         if problem.rule.startswith(theirs)), problem.rule)
+            problems.append(FieldProblem(problem.field, rule))
+        raise ValidationFailed(problems) from None
+
+
 def _seal(ctx: AppContext, credentials: ProviderCredentials, connector_id: str) -> str:
     return ctx.secrets.seal(credentials.secret_material(), bound_to=connector_id)
 
@@ -77,7 +99,7 @@ def create_connector(
             run_frequency_problem(run_frequency_minutes),
         ]
     )
-    parsed = parse_credentials(get_provider(provider).credentials_model, credentials, ctx.settings)
+    parsed = _parse_credentials(provider, credentials, ctx)
     connector_id = new_id()
     now = utcnow()
     with ctx.db.write() as session:
@@ -179,7 +201,7 @@ def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
                 "credentials.external_id", "is fixed for the life of the connector"
             )
         raw = {**raw, "external_id": current_external}
-    parsed = parse_credentials(get_provider(row.provider).credentials_model, raw, ctx.settings)
+    parsed = _parse_credentials(row.provider, raw, ctx)
     row.credentials_public = parsed.public_view()
     row.credentials_sealed = _seal(ctx, parsed, row.id)
     repo.store_state(row, states.apply(repo.state_of(row), states.Event.credentials_changed()))
