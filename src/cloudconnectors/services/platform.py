@@ -48,15 +48,23 @@ def platform_account_id(settings: Settings) -> str:
         raise PlatformUnavailable(str(exc)) from None
 
 
+_account_cache: dict[str | None, str] = {}
+
+
 def _sts_account_id(settings: Settings) -> str:
+    """Stand-in for the AWS provider's call; cached per endpoint once it succeeds."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+    if settings.aws_endpoint_url in _account_cache:
+        return _account_cache[settings.aws_endpoint_url]
     try:
         sts = boto3.Session(region_name="us-east-1").client(
             "sts", endpoint_url=settings.aws_endpoint_url
         )
-        return str(sts.get_caller_identity()["Account"])
+        account = str(sts.get_caller_identity()["Account"])
+        _account_cache[settings.aws_endpoint_url] = account
+        return account
     except NoCredentialsError:
         reason = "no credentials were found"
     except ClientError as exc:
