@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from cloudconnectors.domain import states
@@ -66,10 +67,15 @@ def _seal(ctx: AppContext, credentials: ProviderCredentials, connector_id: str) 
 def open_credentials(ctx: AppContext, row: ConnectorRow) -> ProviderCredentials:
     """Decrypt a connector's credentials for a poll; never for display."""
     model = get_provider(row.provider).credentials_model
-    return model.model_validate(
-        ctx.secrets.open(row.credentials_sealed, bound_to=row.id),
-        context={"settings": ctx.settings},
-    )
+    try:
+        return model.model_validate(
+            ctx.secrets.open(row.credentials_sealed, bound_to=row.id),
+            context={"settings": ctx.settings},
+        )
+    except ValidationError:  # its message would quote the secret values
+        raise ValidationFailed.single(
+            "credentials", "the stored credentials are no longer valid; enter them again"
+        ) from None
 
 
 def _check(problems: list[FieldProblem | None]) -> None:
