@@ -93,6 +93,8 @@ CREATE_CASES: list[tuple[str, dict[str, Any], str, str]] = [
      "credentials.service_account_key.token_uri",
      "must be https://oauth2.googleapis.com/token (or the token endpoint the operator "
      "configured)"),
+    ("gcp NUL in email", gcp_key(client_email="a\x00b@x.iam.gserviceaccount.com"),
+     "credentials.service_account_key.client_email", "must not contain NUL characters"),
     ("gcp no type", without("type"), "credentials.service_account_key.type", "is required"),
     ("gcp no project", without("project_id"), "credentials.service_account_key.project_id",
      "is required"),
@@ -296,6 +298,7 @@ QUERY_CASES = [
     ("sort=colour", "sort: must be one of"),
     ("order=sideways", "order: must be one of 'asc' or 'desc'"),
     ("q=" + "x" * 101, "q: must be at most 100 characters"),
+    ("q=a%00b", "q: must not contain NUL characters"),
 ]
 
 

@@ -48,7 +48,28 @@ _TYPE_RULES = (
 )
 
 
+ID_MAX_LENGTH = 64
+
+
+def _check_id(connector_id: str) -> None:
+    """An ID no connector can have is simply not found (and never reaches the database:
+    PostgreSQL refuses NUL characters)."""
+    if not connector_id or len(connector_id) > ID_MAX_LENGTH or not connector_id.isprintable():
+        raise NotFound(f"connector {connector_id[:ID_MAX_LENGTH]!r} not found")
+
+
+def _nul_problems(value: Any, path: str) -> list[FieldProblem]:
+    if isinstance(value, str):
+        return [FieldProblem(path, "must not contain NUL characters")] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_problems(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_problems(v, f"{path}.{i}")]
+    return []
+
+
 def _parse_credentials(provider: str, raw: Any, ctx: AppContext) -> ProviderCredentials:
+    _check(list(_nul_problems(raw, "credentials")))
     try:
         return parse_credentials(get_provider(provider).credentials_model, raw, ctx.settings)
     except ValidationFailed as exc:
@@ -143,6 +164,8 @@ def list_connectors(
     sort: str = "name",
     descending: bool = False,
 ) -> Page:
+    if search is not None and "\x00" in search:
+        raise ValidationFailed.single("q", "must not contain NUL characters")
     with ctx.db.read() as session:
         items, total = repo.page(
             session,
@@ -157,6 +180,7 @@ def list_connectors(
 
 
 def get_connector(ctx: AppContext, principal: Principal, connector_id: str) -> Connector:
+    _check_id(connector_id)
     with ctx.db.read() as session:
         return repo.get_with_snapshot(session, principal.tenant_id, connector_id)
 
@@ -171,6 +195,7 @@ def update_connector(
     credentials: Any = UNSET,
 ) -> Connector:
     require_admin(principal)
+    _check_id(connector_id)
     _check(
         [
             name_problem(name) if name is not UNSET else None,
@@ -217,6 +242,7 @@ def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
 def delete_connector(ctx: AppContext, principal: Principal, connector_id: str) -> None:
     """Delete with its runs and snapshots. Its External ID stays spent, never reissued."""
     require_admin(principal)
+    _check_id(connector_id)
     with ctx.db.write() as session:
         session.delete(repo.get_row(session, principal.tenant_id, connector_id, for_update=True))
 
@@ -229,6 +255,7 @@ class RefreshResult:
 
 def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) -> RefreshResult:
     require_admin(principal)
+    _check_id(connector_id)
     with ctx.db.write() as session:
         row = repo.get_row(session, principal.tenant_id, connector_id, for_update=True)
         queued = row.status != Status.REFRESHING.value
@@ -241,8 +268,11 @@ def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) ->
 
 def find_connector(ctx: AppContext, principal: Principal, id_or_name: str) -> Connector:
     """A connector of the principal's tenant by ID, or else by exact name (CLI, portal)."""
+    if "\x00" in id_or_name or len(id_or_name) > 200:
+        raise NotFound(f"no connector with ID or name {id_or_name[:100]!r}")
     with ctx.db.read() as session:
         try:
+            _check_id(id_or_name)
             return repo.get_with_snapshot(session, principal.tenant_id, id_or_name)
         except NotFound:
             row_id = session.scalar(

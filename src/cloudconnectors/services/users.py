@@ -34,13 +34,15 @@ class CreatedUser:
 
 def _validate(email: str, tenant: str, role: str, password: str | None) -> None:
     problems = []
-    if not EMAIL_PATTERN.match(email):
+    if not EMAIL_PATTERN.match(email) or not email.isprintable():
         problems.append(FieldProblem("email", "must be an e-mail address"))
     if not tenant.strip() or len(tenant) > 100 or not tenant.isprintable():
         problems.append(FieldProblem("tenant", "must be 1-100 printable characters"))
     if role not in {r.value for r in Role}:
         problems.append(FieldProblem("role", "must be admin or viewer"))
-    if password is not None and len(password) < PASSWORD_MIN_LENGTH:
+    if password is not None and "\x00" in password:
+        problems.append(FieldProblem("password", "must not contain NUL characters"))
+    elif password is not None and len(password) < PASSWORD_MIN_LENGTH:
         problems.append(
             FieldProblem("password", f"must be at least {PASSWORD_MIN_LENGTH} characters")
         )
@@ -183,6 +185,8 @@ def operator_principal(ctx: AppContext, tenant: str | None) -> Principal:
     """
     with ctx.db.read() as session:
         if tenant is not None:
+            if "\x00" in tenant:
+                raise NotFound("tenant: no tenant has that name")
             tenant_id = session.scalar(select(TenantRow.id).where(TenantRow.name == tenant))
             if tenant_id is None:
                 raise NotFound(f"tenant: no tenant named {tenant!r}")
