@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.storage.tables import ConnectorRow
+from cloudconnectors.storage.tables.base import utcnow
 from tests.cli.conftest import Cli
 from tests.support.credentials import AZURE_SECRET, FAKE_PEM, azure_credentials, gcp_credentials
 from tests.support.people import make_person, principal_of
@@ -168,3 +173,26 @@ def test_scan_and_report_are_not_available_yet(run: Cli) -> None:
         done = run(*args)
         assert done.code == 2
         assert done.stderr == f"error: {args[0]}: not available in this build yet\n"
+
+
+@pytest.mark.usefixtures("tenant")
+def test_refresh_wait_reports_the_poll_outcome(run: Cli, ctx: AppContext) -> None:
+    assert run(*azure_args("w"), input="s\n").code == 0
+    waited = run("connectors", "refresh", "w", "--wait", "--timeout", "1")
+    assert waited.code == 1 and "no poll finished within 0:00:01" in waited.stderr
+
+    def finish_poll() -> None:  # stands in for the scheduler
+        time.sleep(1.5)
+        with ctx.db.write() as session:
+            row = session.scalars(select(ConnectorRow).where(ConnectorRow.name == "w")).one()
+            row.status, row.last_run_at = "offline", utcnow()
+            row.last_error = "AADSTS7000215: invalid client secret; enter the current one"
+
+    worker = threading.Thread(target=finish_poll)
+    worker.start()
+    done = run("connectors", "refresh", "w", "--wait", "--timeout", "30")
+    worker.join()
+    assert done.code == 1
+    assert "Poll finished: offline" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: AADSTS7000215: invalid client secret; enter the current one")
