@@ -6,6 +6,9 @@ A route added later is covered automatically; one this table cannot call fails l
 - a route whose body is required must have a valid sample in ``SAMPLE_BODIES``;
 - a write that viewers may do, or a route that needs no authentication, must be listed in
   ``VIEWER_MAY_WRITE`` / ``PUBLIC_ROUTES`` on purpose.
+
+Writes depend on ``AdminDep`` (``cloudconnectors.api.deps``) so a viewer is refused with 403
+before the body is even validated: the viewer test sends no body as well as a valid one.
 """
 
 from __future__ import annotations

@@ -173,11 +173,6 @@ def describe(ctx: AppContext, principal: Principal) -> Identity:
     return Identity(principal.user_id, principal.email, principal.tenant_id, name, principal.role)
 
 
-def tenant_names(ctx: AppContext) -> list[str]:
-    with ctx.db.read() as session:
-        return list(session.scalars(select(TenantRow.name).order_by(TenantRow.name)))
-
-
 def operator_principal(ctx: AppContext, tenant: str | None) -> Principal:
     """The local operator (the CLI) acting as an admin of one tenant.
 
