@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import boto3
 import pytest
 from fastapi.testclient import TestClient
 
@@ -28,6 +31,11 @@ def test_platform_names_its_account_and_every_cloud_requirement(
     assert "elasticfilesystem:Describe*" in actions and "eks:ListFargateProfiles" in actions
     principal = aws["trust_policy"]["Statement"][0]["Principal"]["AWS"]
     assert principal == f"arn:aws:iam::{MOTO_ACCOUNT}:root"
+    role = aws["cloudformation_template"]["Resources"]["CloudConnectorsRole"]["Properties"]
+    assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/SecurityAudit"]
+    assert role["Policies"][0]["PolicyDocument"] == aws["custom_policy"]
+    trust = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Condition"]["StringEquals"]["sts:ExternalId"] == {"Ref": "ExternalId"}
     assert {r["role"] for r in body["gcp"]["roles"]} == {"roles/viewer",
                                                        "roles/iam.securityReviewer"}
     assert len(body["gcp"]["apis"]) == 10
@@ -86,3 +94,25 @@ def test_me_names_email_tenant_and_role(client: TestClient, admin: Person,
         assert body["role"] == person.role
         assert body["tenant"]["name"] == "acme" and body["tenant"]["id"]
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_cloudformation_template_creates_the_role(client: TestClient, admin: Person,
+                                                  aws_platform: str) -> None:
+    body = client.get("/api/v1/platform", headers=admin.headers).json()
+    issued = client.post("/api/v1/providers/aws/external-ids", headers=admin.headers).json()
+    cfn = boto3.client("cloudformation", region_name="us-east-1", endpoint_url=aws_platform)
+    cfn.create_stack(StackName="cc-role-test",
+                     TemplateBody=json.dumps(body["aws"]["cloudformation_template"]),
+                     Parameters=[{"ParameterKey": "ExternalId",
+                                  "ParameterValue": issued["external_id"]},
+                                 {"ParameterKey": "RoleName", "ParameterValue": "CcTestRole"}],
+                     Capabilities=["CAPABILITY_NAMED_IAM"])
+    iam = boto3.client("iam", region_name="us-east-1", endpoint_url=aws_platform)
+    role = iam.get_role(RoleName="CcTestRole")["Role"]
+    trust = role["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    assert trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] == (
+        issued["external_id"])
+    # moto's CloudFormation does not attach ManagedPolicyArns; the inline policy it does make.
+    assert iam.list_role_policies(RoleName="CcTestRole")["PolicyNames"] == [
+        "CloudConnectorsReadOnly"]

@@ -7,6 +7,7 @@ import sys
 from typing import Any, NoReturn
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from sqlalchemy.exc import SQLAlchemyError
 
 from cloudconnectors import __version__
@@ -33,6 +34,9 @@ class CliGroup(click.Group):
                 args=args, prog_name=prog_name or "cloudconnectors",
                 complete_var=complete_var, standalone_mode=False, **extra,
             )
+        except NoArgsIsHelpError as exc:  # a bare group prints its help, as --help would
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
         except click.ClickException as exc:
             hint = " (see --help)" if isinstance(exc, click.UsageError) else ""
             fail(exc.format_message() + hint, exc.exit_code)

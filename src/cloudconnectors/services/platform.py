@@ -20,6 +20,7 @@ from cloudconnectors.domain.errors import ProviderError
 __all__ = [
     "AWS_CUSTOM_POLICY_SERVICES",
     "PlatformUnavailable",
+    "aws_cloudformation_template",
     "aws_custom_policy",
     "aws_trust_policy",
     "platform_account_id",
@@ -155,6 +156,39 @@ def aws_trust_policy(platform_account: str, external_id: str) -> dict[str, Any]:
     }
 
 
+def aws_cloudformation_template(platform_account: str) -> dict[str, Any]:
+    """A stack creating the role: trust with the External ID parameter, SecurityAudit,
+    and the custom read-only policy."""
+    trust = aws_trust_policy(platform_account, "EXTERNAL_ID")
+    trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = {"Ref": "ExternalId"}
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Read-only role for Cloud Connectors",
+        "Parameters": {
+            "ExternalId": {
+                "Type": "String",
+                "Description": "The External ID issued by POST /api/v1/providers/aws/external-ids",
+            },
+            "RoleName": {"Type": "String", "Default": "CloudConnectors"},
+        },
+        "Resources": {
+            "CloudConnectorsRole": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "RoleName": {"Ref": "RoleName"},
+                    "AssumeRolePolicyDocument": trust,
+                    "ManagedPolicyArns": list(AWS_MANAGED_POLICIES),
+                    "Policies": [
+                        {"PolicyName": "CloudConnectorsReadOnly",
+                         "PolicyDocument": aws_custom_policy()}
+                    ],
+                },
+            }
+        },
+        "Outputs": {"RoleArn": {"Value": {"Fn::GetAtt": ["CloudConnectorsRole", "Arn"]}}},
+    }
+
+
 def trust_policy_hint(platform_account: str | None, external_id: str) -> str:
     """One paragraph for a person creating or fixing the role."""
     trusted = platform_account or "<the platform's AWS account ID>"
@@ -176,6 +210,7 @@ def setup_requirements(platform_account: str) -> dict[str, Any]:
             "custom_policy_services": [name for name, _, _ in AWS_CUSTOM_POLICY_SERVICES],
             "custom_policy": aws_custom_policy(),
             "trust_policy": aws_trust_policy(platform_account, "<external_id>"),
+            "cloudformation_template": aws_cloudformation_template(platform_account),
             "steps": [
                 "Issue an External ID: POST /api/v1/providers/aws/external-ids.",
                 f"Create an IAM role trusting account {platform_account} with that External ID.",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
 
@@ -114,6 +116,11 @@ def set_password(ctx: AppContext, email: str, password: str) -> None:
         user.password_hash = hash_password(password)
 
 
+@cache
+def _decoy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def _principal(user: UserRow) -> Principal:
     return Principal(user.id, user.tenant_id, user.email, Role(user.role))
 
@@ -139,7 +146,7 @@ def authenticate_password(ctx: AppContext, email: str, password: str) -> Princip
         user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
         found = (_principal(user), user.password_hash) if user is not None else None
     if found is None:
-        verify_password(password, None)
+        verify_password(password, _decoy_hash())  # same work as for a real user: no timing hint
         return None
     principal, password_hash = found
     return principal if verify_password(password, password_hash) else None

@@ -16,6 +16,9 @@ class AwsSetupOut(BaseModel):
     trust_policy: dict[str, Any] = Field(
         description="The role's trust policy; replace <external_id> with the issued one."
     )
+    cloudformation_template: dict[str, Any] = Field(
+        description="A CloudFormation stack creating the role (parameter ExternalId)."
+    )
     steps: list[str]
 
 
