@@ -6,13 +6,18 @@ from fastapi import APIRouter, FastAPI
 
 from cloudconnectors import __version__
 from cloudconnectors.api.errors import install_error_handlers
-from cloudconnectors.api.limits import BodySizeLimit
-from cloudconnectors.api.routes import connectors
+from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
+from cloudconnectors.api.routes import connectors, external_ids, me, platform
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.web import mount_web
 
 API_PREFIX = "/api/v1"
-ROUTERS: list[APIRouter] = [connectors.router]
+ROUTERS: list[APIRouter] = [
+    connectors.router,
+    platform.router,
+    external_ids.router,
+    me.router,
+]
 
 
 def create_app(ctx: AppContext) -> FastAPI:
@@ -35,5 +40,6 @@ def create_app(ctx: AppContext) -> FastAPI:
         return {"status": "ok"}
 
     mount_web(app)  # portal pages, sign-in/sign-out and /static
+    app.add_middleware(JsonBodiesOnly)
     app.add_middleware(BodySizeLimit)
     return app

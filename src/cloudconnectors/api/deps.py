@@ -12,6 +12,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from cloudconnectors.domain.errors import PermissionDenied
+from cloudconnectors.services.access import require_admin
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.users import principal_for_token
 from cloudconnectors.services.web_sessions import resume_session
@@ -62,3 +64,15 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_admin(principal: PrincipalDep) -> Principal:
+    """The principal of a write: refused with 403 before the body is even validated."""
+    try:
+        require_admin(principal)
+    except PermissionDenied as exc:
+        raise HTTPException(403, str(exc)) from None
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(get_admin)]

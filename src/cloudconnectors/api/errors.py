@@ -24,6 +24,7 @@ from cloudconnectors.domain.errors import (
     ProviderError,
     ValidationFailed,
 )
+from cloudconnectors.services.platform import PlatformUnavailable
 
 _RULES: dict[str, Callable[[dict[str, Any]], str]] = {
     "missing": lambda c: "is required",
@@ -32,7 +33,9 @@ _RULES: dict[str, Callable[[dict[str, Any]], str]] = {
     "less_than_equal": lambda c: f"maximum is {c.get('le')}",
     "greater_than": lambda c: f"must be greater than {c.get('gt')}",
     "less_than": lambda c: f"must be less than {c.get('lt')}",
-    "string_too_short": lambda c: f"must be at least {c.get('min_length')} characters",
+    "string_too_short": lambda c: "must not be empty"
+    if c.get("min_length") == 1
+    else f"must be at least {c.get('min_length')} characters",
     "string_too_long": lambda c: f"must be at most {c.get('max_length')} characters",
     "int_type": lambda c: "must be an integer",
     "int_parsing": lambda c: "must be an integer",
@@ -40,6 +43,12 @@ _RULES: dict[str, Callable[[dict[str, Any]], str]] = {
     "string_type": lambda c: "must be a string",
     "dict_type": lambda c: "must be an object",
     "model_type": lambda c: "must be an object",
+    "model_attributes_type": lambda c: "must be a JSON object",
+    "list_type": lambda c: "must be a list",
+    "float_type": lambda c: "must be a number",
+    "float_parsing": lambda c: "must be a number",
+    "string_unicode": lambda c: "must be valid UTF-8 text",
+    "missing_argument": lambda c: "is required",
     "bool_type": lambda c: "must be true or false",
     "bool_parsing": lambda c: "must be true or false",
     "literal_error": lambda c: f"must be one of {c.get('expected')}",
@@ -63,9 +72,9 @@ def problems_from_validation(errors: list[dict[str, Any]]) -> list[FieldProblem]
     for err in errors:
         rule = _RULES.get(err.get("type", ""))
         text = rule(err.get("ctx") or {}) if rule else str(err.get("msg", "is not valid"))
-        problem = FieldProblem(
-            _field_of(tuple(err.get("loc", ()))), text.removeprefix("Value error, ")
-        )
+        loc = tuple(err.get("loc", ()))
+        field = "body" if err.get("type") == "json_invalid" else _field_of(loc)
+        problem = FieldProblem(field, text.removeprefix("Value error, "))
         if problem not in problems:
             problems.append(problem)
     return problems
@@ -107,6 +116,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
         return detail_response(409, str(exc))
+
+    @app.exception_handler(PlatformUnavailable)
+    async def _unavailable(_: Request, exc: PlatformUnavailable) -> JSONResponse:
+        return detail_response(503, str(exc))
 
     @app.exception_handler(ProviderError)
     async def _provider(_: Request, exc: ProviderError) -> JSONResponse:

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from pydantic import ValidationError
+from sqlalchemy import select
+
 from cloudconnectors.domain import states
 from cloudconnectors.domain.connector import (
     RUN_FREQUENCY_DEFAULT,
@@ -15,7 +18,7 @@ from cloudconnectors.domain.connector import (
     provider_problem,
     run_frequency_problem,
 )
-from cloudconnectors.domain.errors import Conflict, FieldProblem, ValidationFailed
+from cloudconnectors.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cloudconnectors.domain.states import Status
 from cloudconnectors.providers.base import ProviderCredentials, parse_credentials
 from cloudconnectors.providers.registry import get_provider
@@ -35,6 +38,49 @@ class Page:
     total: int
 
 
+# Pydantic's wording for the few type errors a credential field can hit, in our own words.
+_TYPE_RULES = (
+    ("Input should be a valid string", "must be a string"),
+    ("Input should be a valid dictionary", "must be an object"),
+    ("Input should be a valid integer", "must be an integer"),
+    ("Input should be a valid boolean", "must be true or false"),
+    ("Input should be a valid list", "must be a list"),
+)
+
+
+ID_MAX_LENGTH = 64
+
+
+def _check_id(connector_id: str) -> None:
+    """An ID no connector can have is simply not found (and never reaches the database:
+    PostgreSQL refuses NUL characters)."""
+    if not connector_id or len(connector_id) > ID_MAX_LENGTH or not connector_id.isprintable():
+        raise NotFound(f"connector {connector_id[:ID_MAX_LENGTH]!r} not found")
+
+
+def _nul_problems(value: Any, path: str) -> list[FieldProblem]:
+    if isinstance(value, str):
+        return [FieldProblem(path, "must not contain NUL characters")] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_problems(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_problems(v, f"{path}.{i}")]
+    return []
+
+
+def _parse_credentials(provider: str, raw: Any, ctx: AppContext) -> ProviderCredentials:
+    _check(list(_nul_problems(raw, "credentials")))
+    try:
+        return parse_credentials(get_provider(provider).credentials_model, raw, ctx.settings)
+    except ValidationFailed as exc:
+        problems = []
+        for problem in exc.problems:
+            rule = next((ours for theirs, ours in _TYPE_RULES
+                         if problem.rule.startswith(theirs)), problem.rule)
+            problems.append(FieldProblem(problem.field, rule))
+        raise ValidationFailed(problems) from None
+
+
 def _seal(ctx: AppContext, credentials: ProviderCredentials, connector_id: str) -> str:
     return ctx.secrets.seal(credentials.secret_material(), bound_to=connector_id)
 
@@ -42,10 +88,15 @@ def _seal(ctx: AppContext, credentials: ProviderCredentials, connector_id: str) 
 def open_credentials(ctx: AppContext, row: ConnectorRow) -> ProviderCredentials:
     """Decrypt a connector's credentials for a poll; never for display."""
     model = get_provider(row.provider).credentials_model
-    return model.model_validate(
-        ctx.secrets.open(row.credentials_sealed, bound_to=row.id),
-        context={"settings": ctx.settings},
-    )
+    try:
+        return model.model_validate(
+            ctx.secrets.open(row.credentials_sealed, bound_to=row.id),
+            context={"settings": ctx.settings},
+        )
+    except ValidationError:  # its message would quote the secret values
+        raise ValidationFailed.single(
+            "credentials", "the stored credentials are no longer valid; enter them again"
+        ) from None
 
 
 def _check(problems: list[FieldProblem | None]) -> None:
@@ -75,7 +126,7 @@ def create_connector(
             run_frequency_problem(run_frequency_minutes),
         ]
     )
-    parsed = parse_credentials(get_provider(provider).credentials_model, credentials, ctx.settings)
+    parsed = _parse_credentials(provider, credentials, ctx)
     connector_id = new_id()
     now = utcnow()
     with ctx.db.write() as session:
@@ -113,6 +164,8 @@ def list_connectors(
     sort: str = "name",
     descending: bool = False,
 ) -> Page:
+    if search is not None and "\x00" in search:
+        raise ValidationFailed.single("q", "must not contain NUL characters")
     with ctx.db.read() as session:
         items, total = repo.page(
             session,
@@ -127,6 +180,7 @@ def list_connectors(
 
 
 def get_connector(ctx: AppContext, principal: Principal, connector_id: str) -> Connector:
+    _check_id(connector_id)
     with ctx.db.read() as session:
         return repo.get_with_snapshot(session, principal.tenant_id, connector_id)
 
@@ -141,6 +195,7 @@ def update_connector(
     credentials: Any = UNSET,
 ) -> Connector:
     require_admin(principal)
+    _check_id(connector_id)
     _check(
         [
             name_problem(name) if name is not UNSET else None,
@@ -177,7 +232,7 @@ def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
                 "credentials.external_id", "is fixed for the life of the connector"
             )
         raw = {**raw, "external_id": current_external}
-    parsed = parse_credentials(get_provider(row.provider).credentials_model, raw, ctx.settings)
+    parsed = _parse_credentials(row.provider, raw, ctx)
     row.credentials_public = parsed.public_view()
     row.credentials_sealed = _seal(ctx, parsed, row.id)
     repo.store_state(row, states.apply(repo.state_of(row), states.Event.credentials_changed()))
@@ -187,6 +242,7 @@ def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
 def delete_connector(ctx: AppContext, principal: Principal, connector_id: str) -> None:
     """Delete with its runs and snapshots. Its External ID stays spent, never reissued."""
     require_admin(principal)
+    _check_id(connector_id)
     with ctx.db.write() as session:
         session.delete(repo.get_row(session, principal.tenant_id, connector_id, for_update=True))
 
@@ -199,6 +255,7 @@ class RefreshResult:
 
 def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) -> RefreshResult:
     require_admin(principal)
+    _check_id(connector_id)
     with ctx.db.write() as session:
         row = repo.get_row(session, principal.tenant_id, connector_id, for_update=True)
         queued = row.status != Status.REFRESHING.value
@@ -207,3 +264,22 @@ def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) ->
             row.refresh_requested_at = now
             row.next_run_at = now
     return RefreshResult(get_connector(ctx, principal, connector_id), queued)
+
+
+def find_connector(ctx: AppContext, principal: Principal, id_or_name: str) -> Connector:
+    """A connector of the principal's tenant by ID, or else by exact name (CLI, portal)."""
+    if "\x00" in id_or_name or len(id_or_name) > 200:
+        raise NotFound(f"no connector with ID or name {id_or_name[:100]!r}")
+    with ctx.db.read() as session:
+        try:
+            _check_id(id_or_name)
+            return repo.get_with_snapshot(session, principal.tenant_id, id_or_name)
+        except NotFound:
+            row_id = session.scalar(
+                select(ConnectorRow.id).where(
+                    ConnectorRow.tenant_id == principal.tenant_id, ConnectorRow.name == id_or_name
+                )
+            )
+            if row_id is None:
+                raise NotFound(f"no connector with ID or name {id_or_name!r}") from None
+            return repo.get_with_snapshot(session, principal.tenant_id, row_id)

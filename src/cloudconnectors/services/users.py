@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
 
@@ -34,13 +36,15 @@ class CreatedUser:
 
 def _validate(email: str, tenant: str, role: str, password: str | None) -> None:
     problems = []
-    if not EMAIL_PATTERN.match(email):
+    if not EMAIL_PATTERN.match(email) or not email.isprintable():
         problems.append(FieldProblem("email", "must be an e-mail address"))
     if not tenant.strip() or len(tenant) > 100 or not tenant.isprintable():
         problems.append(FieldProblem("tenant", "must be 1-100 printable characters"))
     if role not in {r.value for r in Role}:
         problems.append(FieldProblem("role", "must be admin or viewer"))
-    if password is not None and len(password) < PASSWORD_MIN_LENGTH:
+    if password is not None and "\x00" in password:
+        problems.append(FieldProblem("password", "must not contain NUL characters"))
+    elif password is not None and len(password) < PASSWORD_MIN_LENGTH:
         problems.append(
             FieldProblem("password", f"must be at least {PASSWORD_MIN_LENGTH} characters")
         )
@@ -112,6 +116,11 @@ def set_password(ctx: AppContext, email: str, password: str) -> None:
         user.password_hash = hash_password(password)
 
 
+@cache
+def _decoy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def _principal(user: UserRow) -> Principal:
     return Principal(user.id, user.tenant_id, user.email, Role(user.role))
 
@@ -135,10 +144,9 @@ def principal_for_user_id(ctx: AppContext, user_id: str) -> Principal | None:
 def authenticate_password(ctx: AppContext, email: str, password: str) -> Principal | None:
     with ctx.db.read() as session:
         user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
-        # Read what we need while the row is attached: read() rolls back and expires it.
         found = (_principal(user), user.password_hash) if user is not None else None
     if found is None:
-        verify_password(password, None)
+        verify_password(password, _decoy_hash())  # same work as for a real user: no timing hint
         return None
     principal, password_hash = found
     return principal if verify_password(password, password_hash) else None
@@ -152,3 +160,47 @@ def list_users(ctx: AppContext) -> list[tuple[str, str, str]]:
             .order_by(TenantRow.name, UserRow.email)
         ).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a principal is, for ``GET /api/v1/me`` and the portal header."""
+
+    user_id: str
+    email: str
+    tenant_id: str
+    tenant_name: str
+    role: Role
+
+
+def describe(ctx: AppContext, principal: Principal) -> Identity:
+    with ctx.db.read() as session:
+        tenant = session.get(TenantRow, principal.tenant_id)
+        name = tenant.name if tenant else ""
+    return Identity(principal.user_id, principal.email, principal.tenant_id, name, principal.role)
+
+
+def operator_principal(ctx: AppContext, tenant: str | None) -> Principal:
+    """The local operator (the CLI) acting as an admin of one tenant.
+
+    ``tenant`` names it; when omitted and exactly one tenant exists, that one is used.
+    """
+    with ctx.db.read() as session:
+        if tenant is not None:
+            if "\x00" in tenant:
+                raise NotFound("tenant: no tenant has that name")
+            tenant_id = session.scalar(select(TenantRow.id).where(TenantRow.name == tenant))
+            if tenant_id is None:
+                raise NotFound(f"tenant: no tenant named {tenant!r}")
+            return Principal("operator", tenant_id, "operator@localhost", Role.ADMIN)
+        rows = list(session.scalars(select(TenantRow.id).limit(2)))
+    if not rows:
+        raise NotFound(
+            "tenant: no tenant exists yet; create one with "
+            "`cloudconnectors users create EMAIL --tenant NAME --role admin`"
+        )
+    if len(rows) > 1:
+        raise ValidationFailed.single(
+            "tenant", "several tenants exist: choose one with --tenant NAME"
+        )
+    return Principal("operator", rows[0], "operator@localhost", Role.ADMIN)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from cloudconnectors.api.deps import ContextDep, PrincipalDep
+from cloudconnectors.api.deps import AdminDep, ContextDep, PrincipalDep
 from cloudconnectors.api.schemas.common import ErrorOut
 from cloudconnectors.api.schemas.connectors import (
     ConnectorCreate,
@@ -35,7 +35,7 @@ SortKey = Literal["name", "created_at", "status", "provider", "next_run_at", "la
     responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
 )
 def create_connector(
-    body: ConnectorCreate, ctx: ContextDep, principal: PrincipalDep
+    body: ConnectorCreate, ctx: ContextDep, principal: AdminDep
 ) -> ConnectorOut:
     connector = service.create_connector(
         ctx,
@@ -89,7 +89,7 @@ def show_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) 
     responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
 )
 def edit_connector(
-    connector_id: str, body: ConnectorUpdate, ctx: ContextDep, principal: PrincipalDep
+    connector_id: str, body: ConnectorUpdate, ctx: ContextDep, principal: AdminDep
 ) -> ConnectorOut:
     changes = body.model_dump(exclude_unset=True)
     for field in ("name", "run_frequency_minutes", "credentials"):
@@ -101,7 +101,7 @@ def edit_connector(
 @router.delete(
     "/{connector_id}", status_code=status.HTTP_204_NO_CONTENT, responses={403: {"model": ErrorOut}}
 )
-def delete_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) -> Response:
+def delete_connector(connector_id: str, ctx: ContextDep, principal: AdminDep) -> Response:
     service.delete_connector(ctx, principal, connector_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -112,7 +112,7 @@ def delete_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep
     response_model=RefreshOut,
     responses={403: {"model": ErrorOut}},
 )
-def refresh_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) -> RefreshOut:
+def refresh_connector(connector_id: str, ctx: ContextDep, principal: AdminDep) -> RefreshOut:
     result = service.request_refresh(ctx, principal, connector_id)
     if result.queued and ctx.wake_scheduler is not None:
         ctx.wake_scheduler()

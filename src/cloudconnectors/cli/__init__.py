@@ -1,0 +1,1 @@
+"""The ``cloudconnectors`` command line, one module per command group."""

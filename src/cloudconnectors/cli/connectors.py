@@ -1,0 +1,221 @@
+"""``cloudconnectors connectors ...``: add, list, show, edit, refresh, delete.
+
+A connector is addressed by its ID or its name, inside the tenant chosen by ``--tenant``.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import click
+
+from cloudconnectors.cli import credentials as flags_to
+from cloudconnectors.cli.output import (
+    CONNECTOR_COLUMNS,
+    connector_dict,
+    connector_row,
+    console,
+    fail,
+    print_connector,
+    print_json,
+    print_table,
+)
+from cloudconnectors.cli.runtime import operator, tenant_option
+from cloudconnectors.domain.connector import (
+    RUN_FREQUENCY_DEFAULT,
+    Connector,
+    ProviderName,
+    validate_fields,
+)
+from cloudconnectors.domain.errors import CloudConnectorsError
+from cloudconnectors.domain.states import Status
+from cloudconnectors.providers.aws.credentials import AwsCredentials
+from cloudconnectors.providers.base import parse_credentials
+from cloudconnectors.services import connectors as service
+from cloudconnectors.services import platform
+from cloudconnectors.services.context import AppContext, Principal
+from cloudconnectors.services.external_ids import issue_external_id
+
+PROVIDERS = click.Choice([p.value for p in ProviderName])
+STATUSES = click.Choice([s.value for s in Status])
+
+
+@click.group()
+def connectors() -> None:
+    """Manage connectors (AWS accounts, GCP projects, Azure subscriptions)."""
+
+
+def _platform_account(ctx: AppContext) -> str | None:
+    try:
+        return platform.platform_account_id(ctx.settings)
+    except CloudConnectorsError as exc:
+        click.echo(f"warning: {exc}", err=True)
+        return None
+
+
+def _issue_for(ctx: AppContext, principal: Principal, role_arn: str) -> str:
+    # Check the role ARN first so a typo does not spend an External ID.
+    parse_credentials(AwsCredentials, {"role_arn": role_arn, "external_id": "placeholder"},
+                      ctx.settings)
+    return issue_external_id(ctx, principal)
+
+
+@connectors.command("add")
+@click.option("--name", required=True, help="1-100 printable characters, unique in the tenant.")
+@click.option("--provider", required=True, type=PROVIDERS)
+@click.option("--run-frequency", type=int, default=RUN_FREQUENCY_DEFAULT, show_default=True,
+              help="Minutes between polls (60-1440).")
+@flags_to.credential_options
+@tenant_option
+def add(name: str, provider: str, run_frequency: int, tenant: str | None,
+        **credential_flags: object) -> None:
+    """Add a connector; for AWS without --external-id, one is issued and printed."""
+    flags = flags_to.CredentialFlags(**credential_flags)  # type: ignore[arg-type]
+    validate_fields(name=name, provider=provider, run_frequency_minutes=run_frequency)
+    with operator(tenant) as (ctx, principal):
+        credentials = flags_to.build(provider, flags)
+        issued = None
+        if provider == "aws" and "external_id" not in credentials:
+            issued = credentials["external_id"] = _issue_for(
+                ctx, principal, credentials["role_arn"])
+        connector = service.create_connector(
+            ctx, principal, name=name, provider=provider, credentials=credentials,
+            run_frequency_minutes=run_frequency)
+        account = _platform_account(ctx) if issued else None
+    click.echo(f"Added {connector.provider.value} connector {connector.name} ({connector.id}); "
+               "status pending, first poll due now.")
+    if issued:
+        click.echo(f"External ID: {issued}")
+        click.echo(platform.trust_policy_hint(account, issued))
+
+
+@connectors.command("list")
+@click.option("--provider", type=PROVIDERS)
+@click.option("--status", type=STATUSES)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@tenant_option
+def list_connectors(provider: str | None, status: str | None, as_json: bool,
+                    tenant: str | None) -> None:
+    """Connectors of the tenant, by name."""
+    items: list[Connector] = []
+    with operator(tenant) as (ctx, principal):
+        while True:
+            page = service.list_connectors(ctx, principal, limit=500, offset=len(items),
+                                           provider=provider, status=status)
+            items.extend(page.items)
+            if not page.items or len(items) >= page.total:
+                break
+    if as_json:
+        print_json({"items": [connector_dict(c) for c in items], "total": len(items)})
+    else:
+        print_table(CONNECTOR_COLUMNS, [connector_row(c) for c in items])
+
+
+@connectors.command("show")
+@click.argument("connector")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@tenant_option
+def show(connector: str, as_json: bool, tenant: str | None) -> None:
+    """One connector (by ID or name), with its last error and how to fix it."""
+    with operator(tenant) as (ctx, principal):
+        found = service.find_connector(ctx, principal, connector)
+    if as_json:
+        print_json(connector_dict(found))
+    else:
+        print_connector(found)
+
+
+@connectors.command("edit")
+@click.argument("connector")
+@click.option("--name", help="New name.")
+@click.option("--run-frequency", type=int, help="Minutes between polls (60-1440).")
+@flags_to.credential_options
+@tenant_option
+def edit(connector: str, name: str | None, run_frequency: int | None, tenant: str | None,
+         **credential_flags: object) -> None:
+    """Rename, reschedule or rotate the credentials of a connector."""
+    flags = flags_to.CredentialFlags(**credential_flags)  # type: ignore[arg-type]
+    with operator(tenant) as (ctx, principal):
+        found = service.find_connector(ctx, principal, connector)
+        changes: dict[str, object] = {}
+        if name is not None:
+            changes["name"] = name
+        if run_frequency is not None:
+            changes["run_frequency_minutes"] = run_frequency
+        if flags.any_given:
+            changes["credentials"] = flags_to.build(
+                found.provider.value, flags, found.public_credentials)
+        if not changes:
+            fail("nothing to change: pass --name, --run-frequency or new credentials", 2)
+        updated = service.update_connector(ctx, principal, found.id, **changes)
+    click.echo(f"Updated connector {updated.name} ({updated.id}).")
+
+
+@connectors.command("refresh")
+@click.argument("connector")
+@click.option("--wait", is_flag=True, help="Wait for the poll to finish.")
+@click.option("--timeout", type=click.FloatRange(1, 86400), default=900, show_default=True,
+              help="Seconds to wait with --wait.")
+@tenant_option
+def refresh(connector: str, wait: bool, timeout: float, tenant: str | None) -> None:
+    """Ask for a poll now (a connector already refreshing starts nothing new)."""
+    with operator(tenant) as (ctx, principal):
+        found = service.find_connector(ctx, principal, connector)
+        result = service.request_refresh(ctx, principal, found.id)
+        if result.queued:
+            click.echo(f"Refresh of {found.name} queued.")
+        else:
+            click.echo(f"{found.name} is already refreshing; no second poll started.")
+        if wait:
+            _wait_for_poll(ctx, principal, found.id, timeout)
+
+
+def _wait_for_poll(ctx: AppContext, principal: Principal, connector_id: str,
+                   timeout: float) -> None:
+    before = service.get_connector(ctx, principal, connector_id).last_run_at
+    deadline = time.monotonic() + timeout
+    with console(stderr=True).status("Polling...") as progress:
+        while time.monotonic() < deadline:
+            current = service.get_connector(ctx, principal, connector_id)
+            progress.update(f"Polling... status {current.status.value}")
+            if current.status is not Status.REFRESHING and current.last_run_at != before:
+                click.echo(f"Poll finished: {current.status.value}"
+                           + (f" ({current.last_error})" if current.last_error else ""))
+                if current.status is Status.OFFLINE:
+                    fail(current.last_error or "the poll failed")
+                return
+            time.sleep(1)
+    fail(f"no poll finished within {timedelta(seconds=int(timeout))}; is "
+         "`cloudconnectors serve` (or a worker) running?")
+
+
+@connectors.command("delete")
+@click.argument("connector")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@tenant_option
+def delete(connector: str, yes: bool, tenant: str | None) -> None:
+    """Delete a connector with its poll history and inventory."""
+    with operator(tenant) as (ctx, principal):
+        found = service.find_connector(ctx, principal, connector)
+        warning = f"Deleting {found.name} ({found.id}) also deletes its poll history."
+        if found.provider is ProviderName.AWS:
+            warning += (" Its External ID dies with it: a re-added connector gets a new one, "
+                        "so the role's trust policy must be changed.")
+        click.echo(f"warning: {warning}", err=True)
+        if not yes:
+            click.confirm("Delete it?", abort=True, err=True)
+        service.delete_connector(ctx, principal, found.id)
+    click.echo(f"Deleted connector {found.name}.")
+
+
+@connectors.command("external-id")
+@tenant_option
+def external_id(tenant: str | None) -> None:
+    """Issue an External ID ahead of creating the AWS role (printed as the last line)."""
+    with operator(tenant) as (ctx, principal):
+        account = _platform_account(ctx)
+        value = issue_external_id(ctx, principal)
+    click.echo(platform.trust_policy_hint(account, value))
+    click.echo(value)
+

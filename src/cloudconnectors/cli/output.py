@@ -1,0 +1,114 @@
+"""How the CLI speaks: rich tables on stdout, one-line errors on stderr, fixed exit codes.
+
+Exit codes: 0 done; 1 refused or failed (the reason is the one line on stderr); 2 usage
+error or a command not available in this build; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from cloudconnectors.domain.connector import Connector
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class NotAvailable(click.ClickException):
+    """A command whose implementation has not shipped in this build."""
+
+    exit_code = EXIT_USAGE
+
+
+def console(stderr: bool = False) -> Console:
+    """A console on the current streams (CliRunner swaps them), wide when not a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(file=stream, width=None if stream.isatty() else 200, highlight=False)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    click.echo(f"error: {one_line(message)}", err=True)
+    sys.exit(code)
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, sort_keys=True, default=str))
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = Table(*columns, box=None, pad_edge=False, header_style="bold")
+    for row in rows:
+        table.add_row(*("-" if cell is None else str(cell) for cell in row))
+    console().print(table)
+
+
+def when(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%d %H:%M:%SZ") if moment else None
+
+
+def connector_dict(connector: Connector) -> dict[str, Any]:
+    """The same fields as the API's ConnectorOut: public credential parts only."""
+    return {
+        "id": connector.id,
+        "name": connector.name,
+        "provider": connector.provider.value,
+        "run_frequency_minutes": connector.run_frequency_minutes,
+        "status": connector.status.value,
+        "discovery": connector.discovery.value if connector.discovery else None,
+        "last_error": connector.last_error,
+        "warning": connector.warning,
+        "last_run_at": connector.last_run_at.isoformat() if connector.last_run_at else None,
+        "next_run_at": connector.next_run_at.isoformat() if connector.next_run_at else None,
+        "created_at": connector.created_at.isoformat(),
+        "updated_at": connector.updated_at.isoformat(),
+        "credentials": dict(connector.public_credentials),
+        "regions": list(connector.regions),
+        "vm_count": connector.vm_count,
+        "asset_count": connector.asset_count,
+    }
+
+
+CONNECTOR_COLUMNS = ("ID", "NAME", "PROVIDER", "STATUS", "DISCOVERY", "EVERY", "LAST RUN",
+                     "NEXT RUN")
+
+
+def connector_row(c: Connector) -> list[Any]:
+    return [c.id, c.name, c.provider.value, c.status.value,
+            c.discovery.value if c.discovery else None, f"{c.run_frequency_minutes}m",
+            when(c.last_run_at), when(c.next_run_at)]
+
+
+def print_connector(c: Connector) -> None:
+    rows: list[tuple[str, Any]] = [
+        ("ID", c.id), ("Name", c.name), ("Provider", c.provider.value),
+        ("Status", c.status.value), ("Discovery", c.discovery.value if c.discovery else None),
+        ("Run frequency", f"{c.run_frequency_minutes} minutes"),
+        ("Last run", when(c.last_run_at)), ("Next run", when(c.next_run_at)),
+        ("Created", when(c.created_at)),
+        ("Regions", ", ".join(c.regions) or None),
+        ("Assets", f"{c.asset_count} ({c.vm_count} virtual machines)"),
+    ]
+    rows += [(f"Credentials {key}", value) for key, value in c.public_credentials.items()]
+    if c.warning:
+        rows.append(("Warning", c.warning))
+    if c.last_error:
+        rows.append(("Last error", c.last_error))
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, "-" if value is None else str(value))
+    console().print(table)

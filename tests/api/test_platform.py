@@ -1,0 +1,118 @@
+"""GET /platform, POST /providers/aws/external-ids, GET /me against moto in server mode."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.credentials import aws_credentials
+from tests.support.moto_server import MOTO_ACCOUNT
+from tests.support.people import Person
+
+
+@pytest.mark.usefixtures("aws_platform")
+def test_platform_names_its_account_and_every_cloud_requirement(
+    client: TestClient, viewer: Person
+) -> None:
+    answer = client.get("/api/v1/platform", headers=viewer.headers)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["platform_account_id"] == MOTO_ACCOUNT
+    aws = body["aws"]
+    assert aws["platform_account_id"] == MOTO_ACCOUNT
+    assert "arn:aws:iam::aws:policy/SecurityAudit" in aws["managed_policies"]
+    assert {"eks:ListFargateProfiles", "eks:DescribeFargateProfile"} <= set(
+        aws["required_actions"])
+    assert len(aws["custom_policy_services"]) == 14
+    actions = aws["custom_policy"]["Statement"][0]["Action"]
+    assert "elasticfilesystem:Describe*" in actions and "eks:ListFargateProfiles" in actions
+    principal = aws["trust_policy"]["Statement"][0]["Principal"]["AWS"]
+    assert principal == f"arn:aws:iam::{MOTO_ACCOUNT}:root"
+    role = aws["cloudformation_template"]["Resources"]["CloudConnectorsRole"]["Properties"]
+    assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/SecurityAudit"]
+    assert role["Policies"][0]["PolicyDocument"] == aws["custom_policy"]
+    trust = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Condition"]["StringEquals"]["sts:ExternalId"] == {"Ref": "ExternalId"}
+    assert {r["role"] for r in body["gcp"]["roles"]} == {"roles/viewer",
+                                                       "roles/iam.securityReviewer"}
+    assert len(body["gcp"]["apis"]) == 10
+    assert body["azure"]["role"] == "Reader"
+    assert "Microsoft.Compute/virtualMachines/read" in body["azure"]["minimal_permissions"]
+
+
+@pytest.mark.usefixtures("aws_platform")
+def test_issue_external_id_then_create_aws_connector(client: TestClient, admin: Person) -> None:
+    issued = client.post("/api/v1/providers/aws/external-ids", headers=admin.headers)
+    assert issued.status_code == 201, issued.text
+    body = issued.json()
+    assert body["platform_account_id"] == MOTO_ACCOUNT
+    assert len(body["external_id"]) >= 32
+    condition = body["trust_policy"]["Statement"][0]["Condition"]["StringEquals"]
+    assert condition == {"sts:ExternalId": body["external_id"]}
+    second = client.post("/api/v1/providers/aws/external-ids", headers=admin.headers).json()
+    assert second["external_id"] != body["external_id"]
+
+    created = client.post("/api/v1/connectors", headers=admin.headers, json={
+        "name": "prod-aws", "provider": "aws",
+        "credentials": aws_credentials(body["external_id"])})
+    assert created.status_code == 201, created.text
+    assert created.json()["credentials"]["external_id"] == body["external_id"]
+
+
+@pytest.mark.usefixtures("aws_platform")
+def test_viewer_cannot_issue_external_id(client: TestClient, viewer: Person) -> None:
+    answer = client.post("/api/v1/providers/aws/external-ids", headers=viewer.headers)
+    assert answer.status_code == 403
+    assert "admin" in answer.json()["detail"]
+
+
+@pytest.mark.usefixtures("no_aws_credentials")
+def test_platform_without_aws_credentials_says_how_to_fix(
+    client: TestClient, admin: Person
+) -> None:
+    for method, path in (("GET", "/api/v1/platform"),
+                         ("POST", "/api/v1/providers/aws/external-ids")):
+        answer = client.request(method, path, headers=admin.headers)
+        assert answer.status_code == 503, answer.text
+        detail = answer.json()["detail"]
+        assert "AWS_ACCESS_KEY_ID" in detail and "credentials" in detail
+
+
+def test_platform_needs_authentication(client: TestClient) -> None:
+    assert client.get("/api/v1/platform").status_code == 401
+    assert client.post("/api/v1/providers/aws/external-ids").status_code == 401
+
+
+def test_me_names_email_tenant_and_role(client: TestClient, admin: Person,
+                                        viewer: Person) -> None:
+    for person in (admin, viewer):
+        body = client.get("/api/v1/me", headers=person.headers).json()
+        assert body["email"] == person.email
+        assert body["role"] == person.role
+        assert body["tenant"]["name"] == "acme" and body["tenant"]["id"]
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_cloudformation_template_creates_the_role(client: TestClient, admin: Person,
+                                                  aws_platform: str) -> None:
+    body = client.get("/api/v1/platform", headers=admin.headers).json()
+    issued = client.post("/api/v1/providers/aws/external-ids", headers=admin.headers).json()
+    cfn = boto3.client("cloudformation", region_name="us-east-1", endpoint_url=aws_platform)
+    cfn.create_stack(StackName="cc-role-test",
+                     TemplateBody=json.dumps(body["aws"]["cloudformation_template"]),
+                     Parameters=[{"ParameterKey": "ExternalId",
+                                  "ParameterValue": issued["external_id"]},
+                                 {"ParameterKey": "RoleName", "ParameterValue": "CcTestRole"}],
+                     Capabilities=["CAPABILITY_NAMED_IAM"])
+    iam = boto3.client("iam", region_name="us-east-1", endpoint_url=aws_platform)
+    role = iam.get_role(RoleName="CcTestRole")["Role"]
+    trust = role["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    assert trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] == (
+        issued["external_id"])
+    # moto's CloudFormation does not attach ManagedPolicyArns; the inline policy it does make.
+    assert iam.list_role_policies(RoleName="CcTestRole")["PolicyNames"] == [
+        "CloudConnectorsReadOnly"]
