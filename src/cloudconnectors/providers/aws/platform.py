@@ -1,0 +1,115 @@
+"""The platform's own AWS identity and the one place boto3 clients are built.
+
+Every client in the provider comes from :func:`make_client`, so endpoint overrides (an
+emulator in tests), timeouts, adaptive retries and connection pools are set once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from cloudconnectors.config import Settings
+from cloudconnectors.domain.errors import AuthenticationFailed
+from cloudconnectors.providers.aws.options import AwsOptions
+
+__all__ = [
+    "client_config",
+    "endpoint_override",
+    "make_client",
+    "platform_account_id",
+    "platform_session",
+]
+
+_ACCOUNT_PREFIX = re.compile(r"^\d{12}\.")
+_account_cache: dict[str | None, str] = {}
+_account_lock = threading.Lock()
+
+
+def endpoint_override(settings: Settings) -> str | None:
+    """The operator's endpoint for every AWS API, if any (an emulator, a VPC endpoint)."""
+    return settings.aws_endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def client_config(options: AwsOptions) -> Config:
+    """Adaptive retries (client-side rate limiting on throttles), bounded waits, pool sized
+    to the threads that may share one client."""
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": options.max_attempts},
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        max_pool_connections=options.max_pool_connections,
+        user_agent_extra="cloudconnectors",
+    )
+
+
+def make_client(
+    session: boto3.Session, service: str, region: str, settings: Settings, options: AwsOptions
+) -> Any:
+    """Build one client. ``boto3.Session`` is not thread-safe: callers hold a lock."""
+    endpoint = endpoint_override(settings)
+    client = session.client(
+        service, region_name=region, endpoint_url=endpoint, config=client_config(options)
+    )
+    if service == "s3control" and endpoint:
+        _keep_endpoint_host(client, endpoint)
+    return client
+
+
+def _keep_endpoint_host(client: Any, endpoint: str) -> None:
+    """S3 Control's endpoint rules put ``{AccountId}.`` in front of the host, which cannot
+    resolve for an operator endpoint such as ``127.0.0.1:5000``. With an override we send
+    to the configured host as given; the rewrite runs before signing so the signature covers
+    the host actually used. Real AWS endpoints (no override) are left untouched."""
+    configured = urlsplit(endpoint).netloc
+
+    def strip_account_prefix(request: Any, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != configured and _ACCOUNT_PREFIX.sub("", parts.netloc) == configured:
+            request.url = urlunsplit(parts._replace(netloc=configured))
+
+    client.meta.events.register_first("before-sign.s3-control", strip_account_prefix)
+
+
+def platform_session(settings: Settings) -> boto3.Session:
+    """The platform's own session from the standard credential chain."""
+    return boto3.Session(region_name=AwsOptions.from_settings(settings).home_region)
+
+
+def platform_account_id(settings: Settings) -> str:
+    """The account users must trust in their role; cached for the process."""
+    key = endpoint_override(settings)
+    with _account_lock:
+        if key in _account_cache:
+            return _account_cache[key]
+    options = AwsOptions.from_settings(settings)
+    session = platform_session(settings)
+    try:
+        sts = make_client(session, "sts", options.home_region, settings, options)
+        account = str(sts.get_caller_identity()["Account"])
+    except NoCredentialsError:
+        raise AuthenticationFailed(_platform_fix("no credentials were found")) from None
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        reason = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".strip()
+        raise AuthenticationFailed(_platform_fix(reason)) from None
+    except BotoCoreError as exc:
+        raise AuthenticationFailed(_platform_fix(str(exc))) from None
+    with _account_lock:
+        _account_cache[key] = account
+    return account
+
+
+def _platform_fix(reason: str) -> str:
+    return (
+        f"the platform's AWS credentials are invalid: {reason}. Set AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run on an instance/task role) for the "
+        "platform's own account, then restart the service."
+    )
