@@ -29,6 +29,7 @@ class AwsOptions:
     per_region: int = 12
     # Threads shared by per-item detail calls (S3 bucket policy, KMS rotation, ...).
     detail_concurrency: int = 16
+    # Total attempts per call, the first included (adaptive retry mode).
     max_attempts: int = 6
     connect_timeout: float = 5.0
     read_timeout: float = 30.0

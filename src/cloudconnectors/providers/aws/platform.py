@@ -23,6 +23,7 @@ from cloudconnectors.providers.aws.options import AwsOptions
 __all__ = [
     "client_config",
     "endpoint_override",
+    "keep_endpoint_host",
     "make_client",
     "platform_account_id",
     "platform_session",
@@ -42,7 +43,7 @@ def client_config(options: AwsOptions) -> Config:
     """Adaptive retries (client-side rate limiting on throttles), bounded waits, pool sized
     to the threads that may share one client."""
     return Config(
-        retries={"mode": "adaptive", "max_attempts": options.max_attempts},
+        retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,
         max_pool_connections=options.max_pool_connections,
@@ -59,11 +60,11 @@ def make_client(
         service, region_name=region, endpoint_url=endpoint, config=client_config(options)
     )
     if service == "s3control" and endpoint:
-        _keep_endpoint_host(client, endpoint)
+        keep_endpoint_host(client, endpoint)
     return client
 
 
-def _keep_endpoint_host(client: Any, endpoint: str) -> None:
+def keep_endpoint_host(client: Any, endpoint: str) -> None:
     """S3 Control's endpoint rules put ``{AccountId}.`` in front of the host, which cannot
     resolve for an operator endpoint such as ``127.0.0.1:5000``. With an override we send
     to the configured host as given; the rewrite runs before signing so the signature covers
