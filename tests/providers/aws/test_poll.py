@@ -186,3 +186,27 @@ def test_server_errors_fail_one_collector_and_the_poll_goes_on(
     assert "500" in (topics.reason or "")
     assert len(sink.of_type(VM)) == 6
     assert {r.resource_type for r in sink.problems()} == {"AWS::SNS::Topic"}
+
+
+def test_platform_identity_refused_on_assume_role(
+    fault_proxy: FaultProxy, context: PollContext
+) -> None:
+    fault_proxy.add(Rule(action="AssumeRole", fault=DENIED, code="InvalidClientTokenId"))
+
+    with pytest.raises(AuthenticationFailed, match="the platform's AWS credentials are invalid"):
+        AwsProvider().authenticate(credentials(EMPTY_ACCOUNT), context)
+
+
+def test_several_refused_details_are_all_diagnosed(
+    seeded_account: str, fault_proxy: FaultProxy, context: PollContext
+) -> None:
+    fault_proxy.add(Rule(service="s3", method="GET", query="acl", fault=DENIED))
+    fault_proxy.add(Rule(service="s3", method="GET", query="logging", fault=DENIED))
+
+    sink = run_poll(context, credentials(seeded_account)).sink
+
+    buckets = sink.result("AWS::S3::Bucket", "global")
+    assert buckets.outcome is Outcome.PARTIAL, buckets.reason
+    items = {i.key: i for i in AwsProvider().diagnose(
+        sink.results, context, credentials(seeded_account).public_view())}
+    assert set(items["aws.security_audit"].denied) == {"s3:GetBucketAcl", "s3:GetBucketLogging"}

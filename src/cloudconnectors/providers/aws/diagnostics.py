@@ -7,6 +7,7 @@ exercised the group yet (or its calls failed for other reasons).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from cloudconnectors.domain.runs import CollectorResult, Outcome
@@ -29,6 +30,7 @@ _TITLES = {
     Group.CUSTOM: ("Read-only policy for EFS, Step Functions, QLDB, Lambda, MSK, API Gateway, "
                    "AWS Backup, WAF, EBS, EMR, Glue, GuardDuty, CodeBuild, Directory Service"),
 }
+_REFUSED = re.compile(r"([a-z0-9-]+:[A-Za-z0-9]+) refused")
 _READ = frozenset({Outcome.OK, Outcome.PARTIAL})
 _GROUP_OF = {type_: r.group for r in RESOURCES for type_ in r.types()}
 
@@ -58,9 +60,7 @@ def _trust_item(results: Sequence[CollectorResult], platform: str, external_id: 
 
 def _group_item(group: Group, results: Sequence[CollectorResult]) -> DiagnosticItem:
     key = f"aws.{group.value}"
-    denied = tuple(sorted({r.permission for r in results if r.permission and (
-        r.outcome is Outcome.DENIED or (r.error_code and "Denied" in r.error_code)
-        or (r.outcome is Outcome.PARTIAL and "refused" in (r.reason or "")))}))
+    denied = tuple(sorted({p for r in results for p in _refused(r)}))
     if denied:
         return DiagnosticItem(
             key, _TITLES[group], Access.MISSING,
@@ -73,6 +73,13 @@ def _group_item(group: Group, results: Sequence[CollectorResult]) -> DiagnosticI
                               f"the last poll read {len(read)} resource type(s)")
     return DiagnosticItem(key, _TITLES[group], Access.UNKNOWN,
                           "not exercised by a poll yet", fix=_fix(group), policy=_policy(group))
+
+
+def _refused(result: CollectorResult) -> set[str]:
+    """Refused actions: ``permission`` holds the first; a PARTIAL reason lists them all."""
+    if result.outcome not in (Outcome.DENIED, Outcome.PARTIAL) or not result.permission:
+        return set()
+    return {result.permission, *_REFUSED.findall(result.reason or "")}
 
 
 def _fix(group: Group) -> str:

@@ -269,6 +269,8 @@ def _pages(resource: ResourceType, reader: _TaskReader) -> Iterator[list[dict[st
 
 def _read_detail(detail: Detail, item: dict[str, Any], reader: _TaskReader, service: str,
                  problems: _Problems) -> None:
+    if detail.key in item:  # the list call already answered it (S3 ListBuckets' BucketRegion)
+        return
     try:
         answer = reader.call(detail.operation, **detail.params(item))
     except Exception as exc:

@@ -26,6 +26,7 @@ __all__ = [
     "keep_endpoint_host",
     "make_client",
     "platform_account_id",
+    "platform_credentials_problem",
     "platform_session",
 ]
 
@@ -96,19 +97,21 @@ def platform_account_id(settings: Settings) -> str:
         sts = make_client(session, "sts", options.home_region, settings, options)
         account = str(sts.get_caller_identity()["Account"])
     except NoCredentialsError:
-        raise AuthenticationFailed(_platform_fix("no credentials were found")) from None
+        raise AuthenticationFailed(
+            platform_credentials_problem("no credentials were found")) from None
     except ClientError as exc:
         error = exc.response.get("Error", {})
         reason = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".strip()
-        raise AuthenticationFailed(_platform_fix(reason)) from None
+        raise AuthenticationFailed(platform_credentials_problem(reason)) from None
     except BotoCoreError as exc:
-        raise AuthenticationFailed(_platform_fix(str(exc))) from None
+        raise AuthenticationFailed(platform_credentials_problem(str(exc))) from None
     with _account_lock:
         _account_cache[key] = account
     return account
 
 
-def _platform_fix(reason: str) -> str:
+def platform_credentials_problem(reason: str) -> str:
+    """The message for a platform whose own AWS identity is missing or refused."""
     return (
         f"the platform's AWS credentials are invalid: {reason}. Set AWS_ACCESS_KEY_ID and "
         "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run on an instance/task role) for the "

@@ -18,6 +18,7 @@ from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.platform import (
     make_client,
     platform_account_id,
+    platform_credentials_problem,
     platform_session,
 )
 from cloudconnectors.providers.aws.resources import RESOURCES
@@ -57,8 +58,8 @@ class AwsProvider(Provider):
                 RoleSessionName=session_name[:64],
             )
         except NoCredentialsError:
-            platform_account_id(settings)  # raises the platform-credentials message
-            raise
+            raise AuthenticationFailed(
+                platform_credentials_problem("no credentials were found")) from None
         except ClientError as exc:
             raise AuthenticationFailed(_assume_role_fix(exc, credentials, context)) from None
         except BotoCoreError as exc:
@@ -101,8 +102,8 @@ def _assume_role_fix(exc: ClientError, credentials: AwsCredentials, context: Pol
     error = exc.response.get("Error", {})
     code = str(error.get("Code") or "Error")
     message = str(error.get("Message") or "").strip()
-    if code in _PLATFORM_CODES:
-        platform_account_id(context.settings)  # raises the platform-credentials message
+    if code in _PLATFORM_CODES:  # our own identity was refused, not the customer's role
+        return platform_credentials_problem(f"{code}: {message}")
     platform = _platform_account_or_placeholder(context)
     return (
         f"sts:AssumeRole on {credentials.role_arn} was refused ({code}: {message}). The role's "
