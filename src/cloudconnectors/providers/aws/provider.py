@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from cloudconnectors.domain.connector import ProviderName
 from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
 from cloudconnectors.domain.runs import CollectorResult
+from cloudconnectors.providers.aws.assume import assumed_role_session
 from cloudconnectors.providers.aws.credentials import AwsCredentials
 from cloudconnectors.providers.aws.diagnostics import diagnose
 from cloudconnectors.providers.aws.options import AwsOptions
@@ -51,12 +51,18 @@ class AwsProvider(Provider):
         options = AwsOptions.from_settings(settings)
         platform = platform_session(settings)
         session_name = _SESSION_NAME_UNSAFE.sub("-", f"cloudconnectors-{context.connector_id}")
-        try:
-            sts = make_client(platform, "sts", options.home_region, settings, options)
+        sts = make_client(platform, "sts", options.home_region, settings, options)
+
+        def assume() -> dict[str, Any]:
             answer = sts.assume_role(
                 RoleArn=credentials.role_arn, ExternalId=credentials.external_id,
                 RoleSessionName=session_name[:64],
             )
+            temporary: dict[str, Any] = answer["Credentials"]
+            return temporary
+
+        try:
+            session = assumed_role_session(assume, options.home_region)
         except NoCredentialsError:
             raise AuthenticationFailed(
                 platform_credentials_problem("no credentials were found")) from None
@@ -67,13 +73,6 @@ class AwsProvider(Provider):
                 f"could not reach AWS STS to assume {credentials.role_arn}: {exc}. "
                 "Check the platform's network access to AWS (or AWS_ENDPOINT_URL)."
             ) from None
-        temporary = answer["Credentials"]
-        session = boto3.Session(
-            aws_access_key_id=temporary["AccessKeyId"],
-            aws_secret_access_key=temporary["SecretAccessKey"],
-            aws_session_token=temporary["SessionToken"],
-            region_name=options.home_region,
-        )
         return AwsSession(session, settings, options, credentials.account_id,
                           credentials.role_arn)
 
