@@ -14,6 +14,8 @@ import boto3
 import botocore.session
 from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 
+from cloudconnectors.providers.aws.platform import boto3_session
+
 __all__ = ["assumed_role_session"]
 
 _METHOD = "cloudconnectors-assume-role"
@@ -51,4 +53,4 @@ def assumed_role_session(
     core = botocore.session.get_session()
     core.register_component("credential_provider",
                             CredentialResolver([_AssumedRoleProvider(credentials)]))
-    return boto3.Session(botocore_session=core, region_name=region)
+    return boto3_session(region, core)

@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
@@ -21,6 +23,7 @@ from cloudconnectors.domain.errors import AuthenticationFailed
 from cloudconnectors.providers.aws.options import AwsOptions
 
 __all__ = [
+    "boto3_session",
     "client_config",
     "endpoint_override",
     "keep_endpoint_host",
@@ -33,6 +36,9 @@ __all__ = [
 _ACCOUNT_PREFIX = re.compile(r"^\d{12}\.")
 _account_cache: dict[str | None, str] = {}
 _account_lock = threading.Lock()
+# API models are ~3 MB parsed per service; one loader shared by every session in the process
+# parses each once instead of once per poll (its caches tolerate concurrent fills).
+_LOADER = botocore.loaders.create_loader()
 
 
 def endpoint_override(settings: Settings) -> str | None:
@@ -80,9 +86,21 @@ def keep_endpoint_host(client: Any, endpoint: str) -> None:
     client.meta.events.register_first("before-sign.s3-control", strip_account_prefix)
 
 
+def boto3_session(region: str, core: botocore.session.Session | None = None) -> boto3.Session:
+    """A boto3 session on ``core`` (default: a fresh botocore session with the standard
+    credential chain) that shares the process-wide model loader."""
+    core = core or botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    session = boto3.Session(botocore_session=core, region_name=region)
+    # boto3 appends its own data path to the loader on every session; keep the list short.
+    paths = _LOADER.search_paths
+    paths[:] = list(dict.fromkeys(paths))
+    return session
+
+
 def platform_session(settings: Settings) -> boto3.Session:
     """The platform's own session from the standard credential chain."""
-    return boto3.Session(region_name=AwsOptions.from_settings(settings).home_region)
+    return boto3_session(AwsOptions.from_settings(settings).home_region)
 
 
 def platform_account_id(settings: Settings) -> str:
