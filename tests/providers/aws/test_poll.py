@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cloudconnectors.domain.assets import CollectedAsset
 from cloudconnectors.domain.errors import AuthenticationFailed
 from cloudconnectors.domain.runs import Outcome
 from cloudconnectors.providers.aws.engine import ERRORS_KEY
@@ -18,6 +19,7 @@ from tests.providers.aws.polling import (
     run_poll,
 )
 from tests.support.fault_proxy import DENIED, ERROR_500, THROTTLE, FaultProxy, Rule
+from tests.support.sinks import MemorySink
 
 VM = "AWS::EC2::Instance"
 
@@ -210,3 +212,14 @@ def test_several_refused_details_are_all_diagnosed(
     items = {i.key: i for i in AwsProvider().diagnose(
         sink.results, context, credentials(seeded_account).public_view())}
     assert set(items["aws.security_audit"].denied) == {"s3:GetBucketAcl", "s3:GetBucketLogging"}
+
+
+def test_a_failing_sink_stops_the_poll(context: PollContext) -> None:
+    class Broken(MemorySink):
+        def add(self, asset: CollectedAsset) -> None:
+            raise OSError("disk full")
+
+    session = AwsProvider().authenticate(credentials(EMPTY_ACCOUNT), context)
+    with pytest.raises(OSError, match="disk full"):
+        session.collect(["us-east-1"], Broken())
+    session.close()

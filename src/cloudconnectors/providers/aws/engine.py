@@ -49,6 +49,10 @@ ClientSource = Callable[[str, str], Any]
 RegionsOffered = Callable[[str], frozenset[str] | None]
 
 
+class _SinkFailed(Exception):
+    """The sink refused an asset; raised out of ``collect`` rather than classified."""
+
+
 @dataclass(frozen=True)
 class _Task:
     resource: ResourceType
@@ -146,7 +150,10 @@ class Engine:
                                 thread_name_prefix="aws-detail") as details, \
                 ThreadPoolExecutor(self._options.concurrency,
                                    thread_name_prefix="aws-collect") as pool:
-            self._schedule(tasks, pool, lambda task: self._collect(task, sink, details))
+            try:
+                self._schedule(tasks, pool, lambda task: self._collect(task, sink, details))
+            except _SinkFailed as failed:
+                raise (failed.__cause__ or failed) from None
 
     def _schedule(self, tasks: list[_Task], pool: ThreadPoolExecutor,
                   work: Callable[[_Task], None]) -> None:
@@ -189,6 +196,8 @@ class Engine:
                     for asset in assets:
                         self._add(sink, asset)
                         count += 1
+        except _SinkFailed:
+            raise  # storage failing makes the poll meaningless: not a collector outcome
         except Exception as exc:
             fault = classify(exc, resource.service)
             outcome = fault.outcome
@@ -233,7 +242,10 @@ class Engine:
 
     def _add(self, sink: CollectionSink, asset: CollectedAsset) -> None:
         with self._sink_lock:
-            sink.add(asset)
+            try:
+                sink.add(asset)
+            except Exception as exc:
+                raise _SinkFailed(str(exc)) from exc
 
     def _report(self, sink: CollectionSink, result: CollectorResult) -> None:
         with self._sink_lock:
