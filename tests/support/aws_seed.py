@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import boto3
@@ -50,55 +52,53 @@ def seed_account(
 ) -> None:
     """Spread instances and security groups evenly over ``regions``; buckets and users are
     global. Calls run on a few threads: seeding is I/O on one emulator."""
+    lock = threading.Lock()
+
     def client(service: str, region: str = "us-east-1") -> Any:
-        return session.client(service, region_name=region, endpoint_url=endpoint)
+        with lock:  # boto3 sessions are not thread-safe; clients are
+            return session.client(service, region_name=region, endpoint_url=endpoint)
 
     # Bucket names are global across accounts, in moto as in AWS.
-    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
-    jobs: list[tuple[Any, ...]] = []
-    for index, region in enumerate(regions):
-        share = instances // len(regions) + (1 if index < instances % len(regions) else 0)
-        for start in range(0, share, 250):
-            jobs.append(("instances", region, min(250, share - start)))
-        groups = security_groups // len(regions) + (
-            1 if index < security_groups % len(regions) else 0)
-        for start in range(0, groups, 50):
-            jobs.append(("groups", region, start, min(50, groups - start)))
-    for start in range(0, buckets, 50):
-        jobs.append(("buckets", start, min(50, buckets - start), list(regions)))
-    for start in range(0, users, 50):
-        jobs.append(("users", start, min(50, users - start)))
+    account = client("sts").get_caller_identity()["Account"]
 
-    def run(job: tuple[Any, ...]) -> None:
-        kind = job[0]
-        if kind == "instances":
-            _, region, count = job
-            client("ec2", region).run_instances(
-                ImageId="ami-12c6146b", MinCount=count, MaxCount=count,
-                InstanceType="t3.micro",
+    def share(total: int, index: int) -> int:
+        return total // len(regions) + (1 if index < total % len(regions) else 0)
+
+    def ec2_region(index: int) -> None:
+        """One job per region: moto's EC2 backend is not safe for concurrent writes to a
+        single region (parallel CreateSecurityGroup answers 500)."""
+        region = regions[index]
+        ec2 = client("ec2", region)
+        remaining = share(instances, index)
+        while remaining:
+            count = min(250, remaining)
+            ec2.run_instances(
+                ImageId="ami-12c6146b", MinCount=count, MaxCount=count, InstanceType="t3.micro",
                 TagSpecifications=[{"ResourceType": "instance",
                                     "Tags": [{"Key": "Name", "Value": f"vm-{region}"}]}])
-        elif kind == "groups":
-            _, region, start, count = job
-            ec2 = client("ec2", region)
-            for n in range(start, start + count):
-                ec2.create_security_group(GroupName=f"sg-{n}", Description="seeded")
-        elif kind == "buckets":
-            _, start, count, where = job
-            s3 = client("s3")
-            for n in range(start, start + count):
-                region = where[n % len(where)]
-                extra = ({} if region == "us-east-1" else
-                         {"CreateBucketConfiguration": {"LocationConstraint": region}})
-                s3.create_bucket(Bucket=f"b{account}-{n:06d}", **extra)
-        elif kind == "users":
-            _, start, count = job
-            iam = client("iam")
-            for n in range(start, start + count):
-                iam.create_user(UserName=f"user-{n:06d}")
+            remaining -= count
+        for n in range(share(security_groups, index)):
+            ec2.create_security_group(GroupName=f"sg-{n}", Description="seeded")
 
+    def buckets_from(start: int) -> None:
+        s3 = client("s3")
+        for n in range(start, min(start + 50, buckets)):
+            region = regions[n % len(regions)]
+            extra = ({} if region == "us-east-1" else
+                     {"CreateBucketConfiguration": {"LocationConstraint": region}})
+            s3.create_bucket(Bucket=f"b{account}-{n:06d}", **extra)
+
+    def users_from(start: int) -> None:
+        iam = client("iam")
+        for n in range(start, min(start + 50, users)):
+            iam.create_user(UserName=f"user-{n:06d}")
+
+    jobs: list[Callable[[], None]] = [partial(ec2_region, i) for i in range(len(regions))]
+    jobs += [partial(buckets_from, n) for n in range(0, buckets, 50)]
+    jobs += [partial(users_from, n) for n in range(0, users, 50)]
     with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(run, jobs))
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
 
 
 def seed_extras(session: boto3.Session, endpoint: str, region: str, account_id: str) -> None:
