@@ -34,7 +34,7 @@ ERROR_500 = "error500"
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 _RPC_V2 = re.compile(r"/service/[^/]+/operation/(?P<op>[^/?]+)")
 _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host",
-        "proxy-connection", "te", "trailer", "upgrade"}
+        "proxy-connection", "te", "trailer", "upgrade", "expect"}
 
 
 @dataclass(frozen=True)
