@@ -16,6 +16,8 @@ from cloudconnectors.storage.db import Database
 from tests.support.database import TestDatabases, databases
 from tests.support.people import Person, make_person
 
+pytest_plugins = ["tests.support.fixtures"]
+
 TEST_SECRET_KEY = "test-secret-key-for-the-suite-only"
 
 

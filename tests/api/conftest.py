@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 import pytest
 
 from cloudconnectors.services.context import AppContext
-from tests.support.moto_server import AWS_TEST_ENV, moto_server
+from tests.support.moto_server import AWS_TEST_ENV, MotoServer
 
 
 @pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
+def moto_url(moto_server: MotoServer) -> str:
+    return moto_server.url
 
 
 @pytest.fixture

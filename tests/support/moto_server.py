@@ -1,6 +1,6 @@
-"""A moto server on loopback (real HTTP), for the platform's own AWS identity.
+"""Run moto in server mode on loopback, in a subprocess, on a free port.
 
-The AWS engineer's fuller fixture (fault injection, seeded accounts) replaces this later.
+Real boto3 talks real HTTP to it; nothing in the production path is patched.
 """
 
 from __future__ import annotations
@@ -10,12 +10,65 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import urllib.request
+from dataclasses import dataclass
 
-import httpx
+__all__ = ["AWS_TEST_ENV", "MOTO_ACCOUNT", "MotoServer", "free_port", "start_moto"]
 
-MOTO_ACCOUNT = "123456789012"
+MOTO_ENV = {
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",  # SecurityAudit and friends exist
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",  # keeps snapshot/image calls small
+}
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class MotoServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def reset(self) -> None:
+        """Forget every account's state (rarely needed: tests use separate accounts)."""
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_moto(host: str = "127.0.0.1", port: int | None = None,
+               timeout: float = 30.0) -> MotoServer:
+    port = port or free_port(host)
+    env = {**os.environ, **MOTO_ENV}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://{host}:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+            return MotoServer(url, process)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"moto server did not answer on {url} within {timeout}s")
+
+
+MOTO_ACCOUNT = "123456789012"  # moto's default account: the platform's own identity
 AWS_TEST_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -24,34 +77,3 @@ AWS_TEST_ENV = {
     "AWS_EC2_METADATA_DISABLED": "true",
 }
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def moto_server() -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-           "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/moto-api/", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto server did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

@@ -1,14 +1,115 @@
-"""Amazon Web Services provider. Collection lands with issue 3 on this seam."""
+"""Amazon Web Services: assume the customer's role with our External ID, then collect."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
 from cloudconnectors.domain.connector import ProviderName
+from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
+from cloudconnectors.domain.runs import CollectorResult
+from cloudconnectors.providers.aws.assume import assumed_role_session
 from cloudconnectors.providers.aws.credentials import AwsCredentials
-from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
+from cloudconnectors.providers.aws.diagnostics import diagnose
+from cloudconnectors.providers.aws.options import AwsOptions
+from cloudconnectors.providers.aws.platform import (
+    make_client,
+    platform_account_id,
+    platform_credentials_problem,
+    platform_session,
+)
+from cloudconnectors.providers.aws.resources import RESOURCES
+from cloudconnectors.providers.aws.session import AwsSession
+from cloudconnectors.providers.base import (
+    CloudSession,
+    DiagnosticItem,
+    PollContext,
+    Provider,
+    ProviderCredentials,
+    ResourceTypeInfo,
+)
+
+__all__ = ["AwsProvider"]
+
+_SESSION_NAME_UNSAFE = re.compile(r"[^\w+=,.@-]")
+_PLATFORM_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",
+                             "UnrecognizedClientException", "IncompleteSignature"})
 
 
-class AwsProvider(CredentialsOnlyProvider):
+class AwsProvider(Provider):
     key = ProviderName.AWS
     display_name = "Amazon Web Services"
     credentials_model = AwsCredentials
     vm_types = frozenset({"AWS::EC2::Instance"})
+
+    def authenticate(self, credentials: ProviderCredentials, context: PollContext) -> CloudSession:
+        assert isinstance(credentials, AwsCredentials)
+        settings = context.settings
+        options = AwsOptions.from_settings(settings)
+        platform = platform_session(settings)
+        session_name = _SESSION_NAME_UNSAFE.sub("-", f"cloudconnectors-{context.connector_id}")
+        sts = make_client(platform, "sts", options.home_region, settings, options)
+
+        def assume() -> dict[str, Any]:
+            answer = sts.assume_role(
+                RoleArn=credentials.role_arn, ExternalId=credentials.external_id,
+                RoleSessionName=session_name[:64],
+            )
+            temporary: dict[str, Any] = answer["Credentials"]
+            return temporary
+
+        try:
+            session = assumed_role_session(assume, options.home_region)
+        except NoCredentialsError:
+            raise AuthenticationFailed(
+                platform_credentials_problem("no credentials were found")) from None
+        except ClientError as exc:
+            raise AuthenticationFailed(_assume_role_fix(exc, credentials, context)) from None
+        except BotoCoreError as exc:
+            raise CollectionFailed(
+                f"could not reach AWS STS to assume {credentials.role_arn}: {exc}. "
+                "Check the platform's network access to AWS (or AWS_ENDPOINT_URL)."
+            ) from None
+        return AwsSession(session, settings, options, credentials.account_id,
+                          credentials.role_arn)
+
+    def diagnose(
+        self, results: Sequence[CollectorResult], context: PollContext,
+        public_credentials: dict[str, Any],
+    ) -> list[DiagnosticItem]:
+        return diagnose(results, _platform_account_or_placeholder(context),
+                        str(public_credentials.get("external_id") or "<external-id>"))
+
+    def resource_types(self) -> list[ResourceTypeInfo]:
+        return [
+            ResourceTypeInfo(type_, resource.service, resource.scope.value)
+            for resource in RESOURCES for type_ in resource.types()
+        ]
+
+
+def _platform_account_or_placeholder(context: PollContext) -> str:
+    try:
+        return platform_account_id(context.settings)
+    except AuthenticationFailed:
+        return "<platform-account-id>"
+
+
+def _assume_role_fix(exc: ClientError, credentials: AwsCredentials, context: PollContext) -> str:
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code") or "Error")
+    message = str(error.get("Message") or "").strip()
+    if code in _PLATFORM_CODES:  # our own identity was refused, not the customer's role
+        return platform_credentials_problem(f"{code}: {message}")
+    platform = _platform_account_or_placeholder(context)
+    return (
+        f"sts:AssumeRole on {credentials.role_arn} was refused ({code}: {message}). The role's "
+        f"trust policy must allow the platform account {platform} (Principal "
+        f"arn:aws:iam::{platform}:root) to call sts:AssumeRole with the condition "
+        f"StringEquals sts:ExternalId = {credentials.external_id}. Fix: check the role exists "
+        "in that account, paste the trust policy from this connector's diagnostics into the "
+        "role's trust relationships (or deploy the CloudFormation template shown there), "
+        "then press Refresh."
+    )

@@ -1,0 +1,137 @@
+"""The platform's own AWS identity and the one place boto3 clients are built.
+
+Every client in the provider comes from :func:`make_client`, so endpoint overrides (an
+emulator in tests), timeouts, adaptive retries and connection pools are set once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import boto3
+import botocore.loaders
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from cloudconnectors.config import Settings
+from cloudconnectors.domain.errors import AuthenticationFailed
+from cloudconnectors.providers.aws.options import AwsOptions
+
+__all__ = [
+    "boto3_session",
+    "client_config",
+    "endpoint_override",
+    "keep_endpoint_host",
+    "make_client",
+    "platform_account_id",
+    "platform_credentials_problem",
+    "platform_session",
+]
+
+_ACCOUNT_PREFIX = re.compile(r"^\d{12}\.")
+_account_cache: dict[str | None, str] = {}
+_account_lock = threading.Lock()
+# API models are ~3 MB parsed per service; one loader shared by every session in the process
+# parses each once instead of once per poll (its caches tolerate concurrent fills).
+_LOADER = botocore.loaders.create_loader()
+
+
+def endpoint_override(settings: Settings) -> str | None:
+    """The operator's endpoint for every AWS API, if any (an emulator, a VPC endpoint)."""
+    return settings.aws_endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def client_config(options: AwsOptions) -> Config:
+    """Adaptive retries (client-side rate limiting on throttles), bounded waits, pool sized
+    to the threads that may share one client."""
+    return Config(
+        retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        max_pool_connections=options.max_pool_connections,
+        user_agent_extra="cloudconnectors",
+    )
+
+
+def make_client(
+    session: boto3.Session, service: str, region: str, settings: Settings, options: AwsOptions
+) -> Any:
+    """Build one client. ``boto3.Session`` is not thread-safe: callers hold a lock."""
+    endpoint = endpoint_override(settings)
+    client = session.client(
+        service, region_name=region, endpoint_url=endpoint, config=client_config(options)
+    )
+    if service == "s3control" and endpoint:
+        keep_endpoint_host(client, endpoint)
+    return client
+
+
+def keep_endpoint_host(client: Any, endpoint: str) -> None:
+    """S3 Control's endpoint rules put ``{AccountId}.`` in front of the host, which cannot
+    resolve for an operator endpoint such as ``127.0.0.1:5000``. With an override we send
+    to the configured host as given; the rewrite runs before signing so the signature covers
+    the host actually used. Real AWS endpoints (no override) are left untouched."""
+    configured = urlsplit(endpoint).netloc
+
+    def strip_account_prefix(request: Any, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != configured and _ACCOUNT_PREFIX.sub("", parts.netloc) == configured:
+            request.url = urlunsplit(parts._replace(netloc=configured))
+
+    client.meta.events.register_first("before-sign.s3-control", strip_account_prefix)
+
+
+def boto3_session(region: str, core: botocore.session.Session | None = None) -> boto3.Session:
+    """A boto3 session on ``core`` (default: a fresh botocore session with the standard
+    credential chain) that shares the process-wide model loader."""
+    core = core or botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    session = boto3.Session(botocore_session=core, region_name=region)
+    # boto3 appends its own data path to the loader on every session; keep the list short.
+    paths = _LOADER.search_paths
+    paths[:] = list(dict.fromkeys(paths))
+    return session
+
+
+def platform_session(settings: Settings) -> boto3.Session:
+    """The platform's own session from the standard credential chain."""
+    return boto3_session(AwsOptions.from_settings(settings).home_region)
+
+
+def platform_account_id(settings: Settings) -> str:
+    """The account users must trust in their role; cached for the process."""
+    key = endpoint_override(settings)
+    with _account_lock:
+        if key in _account_cache:
+            return _account_cache[key]
+    options = AwsOptions.from_settings(settings)
+    session = platform_session(settings)
+    try:
+        sts = make_client(session, "sts", options.home_region, settings, options)
+        account = str(sts.get_caller_identity()["Account"])
+    except NoCredentialsError:
+        raise AuthenticationFailed(
+            platform_credentials_problem("no credentials were found")) from None
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        reason = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".strip()
+        raise AuthenticationFailed(platform_credentials_problem(reason)) from None
+    except BotoCoreError as exc:
+        raise AuthenticationFailed(platform_credentials_problem(str(exc))) from None
+    with _account_lock:
+        _account_cache[key] = account
+    return account
+
+
+def platform_credentials_problem(reason: str) -> str:
+    """The message for a platform whose own AWS identity is missing or refused."""
+    return (
+        f"the platform's AWS credentials are invalid: {reason}. Set AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run on an instance/task role) for the "
+        "platform's own account, then restart the service."
+    )

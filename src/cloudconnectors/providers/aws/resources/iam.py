@@ -1,0 +1,75 @@
+"""IAM: principals, customer-managed policies, and account-wide settings and reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cloudconnectors.providers.aws.declarations import Detail, Reader, ResourceType, Scope
+
+__all__ = ["RESOURCES", "credential_report_rows"]
+
+_REPORT_WAIT_SECONDS = 1.0
+_REPORT_ATTEMPTS = 20
+
+
+def _user(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"UserName": item["UserName"]}
+
+
+def _default_version(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"PolicyArn": item["Arn"], "VersionId": item["DefaultVersionId"]}
+
+
+def credential_report_rows(content: bytes | str) -> list[dict[str, Any]]:
+    """The credential report CSV as one dict per user (``<root_account>`` included)."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+
+
+def _credential_report(reader: Reader) -> Iterator[dict[str, Any]]:
+    """Ask AWS to build the report, then read it. AWS builds it in seconds and keeps it for
+    four hours, so the short wait only happens on the first poll of a while."""
+    for _ in range(_REPORT_ATTEMPTS):
+        if reader.call("GenerateCredentialReport").get("State") == "COMPLETE":
+            break
+        time.sleep(_REPORT_WAIT_SECONDS)
+    answer = reader.call("GetCredentialReport")
+    yield from credential_report_rows(answer["Content"])
+
+
+RESOURCES = (
+    ResourceType(
+        "AWS::IAM::User", "iam", "ListUsers", "Users", "Arn", "UserName", scope=Scope.GLOBAL,
+        details=(
+            Detail("AttachedPolicies", "ListAttachedUserPolicies", _user, "AttachedPolicies"),
+            Detail("InlinePolicyNames", "ListUserPolicies", _user, "PolicyNames"),
+        ),
+    ),
+    ResourceType("AWS::IAM::Group", "iam", "ListGroups", "Groups", "Arn", "GroupName",
+                 scope=Scope.GLOBAL),
+    ResourceType("AWS::IAM::Role", "iam", "ListRoles", "Roles", "Arn", "RoleName",
+                 scope=Scope.GLOBAL),
+    ResourceType(
+        "AWS::IAM::ManagedPolicy", "iam", "ListPolicies", "Policies", "Arn", "PolicyName",
+        scope=Scope.GLOBAL, params={"Scope": "Local"},
+        details=(Detail("DefaultVersion", "GetPolicyVersion", _default_version,
+                        "PolicyVersion"),),
+    ),
+    # Account-level records without a CloudFormation type.
+    ResourceType(
+        "AWS::IAM::AccountPasswordPolicy", "iam", "GetAccountPasswordPolicy",
+        "[PasswordPolicy]", None, scope=Scope.GLOBAL, absent=frozenset({"NoSuchEntity"}),
+        absent_item={"Configured": False}, pseudo=True,
+    ),
+    ResourceType("AWS::IAM::AccountSummary", "iam", "GetAccountSummary", "[SummaryMap]", None,
+                 scope=Scope.GLOBAL, pseudo=True),
+    ResourceType(
+        "AWS::IAM::CredentialReport", "iam", "GenerateCredentialReport", "", "arn", "user",
+        scope=Scope.GLOBAL, fetch=_credential_report, calls=("GetCredentialReport",),
+        pseudo=True,
+    ),
+)

@@ -1,0 +1,80 @@
+"""The engine on fake clients: scheduling bounds, one report per collector, skips."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from cloudconnectors.domain.runs import Outcome
+from cloudconnectors.providers.aws.declarations import ResourceType
+from cloudconnectors.providers.aws.engine import Engine
+from cloudconnectors.providers.aws.metering import Meter
+from cloudconnectors.providers.aws.options import AwsOptions
+from tests.support.sinks import MemorySink
+
+REGIONS = ["r1", "r2", "r3"]
+
+
+class _Tracker:
+    """Peak number of calls in flight per (service, region) and per region."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: Counter[object] = Counter()
+        self.peak: Counter[object] = Counter()
+
+    def call(self, service: str, region: str) -> None:
+        keys = ((service, region), region)
+        with self._lock:
+            for key in keys:
+                self._active[key] += 1
+                self.peak[key] = max(self.peak[key], self._active[key])
+        time.sleep(0.02)
+        with self._lock:
+            for key in keys:
+                self._active[key] -= 1
+
+
+class _FakeClient:
+    """Answers every list call with two items."""
+
+    def __init__(self, service: str, region: str, tracker: _Tracker) -> None:
+        self._service, self._region, self._tracker = service, region, tracker
+
+    def can_paginate(self, name: str) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        def call(**_: Any) -> dict[str, Any]:
+            self._tracker.call(self._service, self._region)
+            return {"Items": [{"Id": f"{name}-1"}, {"Id": f"{name}-2"}]}
+        return call
+
+
+def test_bounds_per_service_and_region_and_one_report_each() -> None:
+    tracker = _Tracker()
+    resources = [ResourceType(f"AWS::Fake::T{i}", f"svc{i % 2}", f"ListT{i}", "Items", "Id")
+                 for i in range(8)]
+    options = AwsOptions(concurrency=16, per_service=2, per_region=3, detail_concurrency=2)
+    engine = Engine(resources, lambda service, region: _FakeClient(service, region, tracker),
+                    "123456789012", options, Meter(), lambda service: frozenset())
+    sink = MemorySink()
+    engine.run(REGIONS, sink)
+
+    assert len(sink.assets) == 8 * 3 * 2
+    assert len(sink.results) == 8 * 3
+    assert all(r.outcome is Outcome.OK and r.count == 2 for r in sink.results)
+    assert max(v for k, v in tracker.peak.items() if isinstance(k, tuple)) <= 2
+    assert max(v for k, v in tracker.peak.items() if isinstance(k, str)) <= 3
+
+
+def test_service_not_offered_in_region_is_skipped() -> None:
+    resources = [ResourceType("AWS::Fake::Thing", "svc", "ListThings", "Items", "Id")]
+    engine = Engine(resources, lambda service, region: _FakeClient(service, region, _Tracker()),
+                    "123456789012", AwsOptions(), Meter(), lambda service: frozenset({"r1"}))
+    sink = MemorySink()
+    engine.run(REGIONS, sink)
+    outcomes = {r.region: r.outcome for r in sink.results}
+    assert outcomes == {"r1": Outcome.OK, "r2": Outcome.SKIPPED, "r3": Outcome.SKIPPED}
