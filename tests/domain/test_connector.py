@@ -29,7 +29,7 @@ def test_name_rules(value: object, rule: str) -> None:
     assert name_problem(value) == FieldProblem("name", rule)
 
 
-@pytest.mark.parametrize("value", ["p", "prod eu-west", "x" * 100, "Produktion – Ost"])
+@pytest.mark.parametrize("value", ["p", "prod eu-west", "x" * 100, "Produktion Ost-1"])
 def test_good_names(value: str) -> None:
     assert name_problem(value) is None
 

@@ -18,12 +18,13 @@ from cloudconnectors.domain.states import (
     can_apply,
 )
 
+IDLE = {Status.PENDING, Status.ONLINE, Status.OFFLINE}
 EXPECTED = {
-    EventKind.POLL_STARTED: ({Status.PENDING, Status.ONLINE, Status.OFFLINE}, Status.REFRESHING),
+    EventKind.POLL_STARTED: (IDLE, Status.REFRESHING),
     EventKind.POLL_RECLAIMED: ({Status.REFRESHING}, Status.REFRESHING),
     EventKind.POLL_SUCCEEDED: ({Status.REFRESHING}, Status.ONLINE),
     EventKind.POLL_FAILED: ({Status.REFRESHING}, Status.OFFLINE),
-    EventKind.CREDENTIALS_CHANGED: ({Status.PENDING, Status.ONLINE, Status.OFFLINE}, Status.PENDING),
+    EventKind.CREDENTIALS_CHANGED: (IDLE, Status.PENDING),
 }
 
 
