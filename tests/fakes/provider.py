@@ -73,6 +73,7 @@ class FakeProvider(Provider):
         self.polls: list[str] = []  # connector ids, in order of authentication
         self.generation = 0
         self.max_concurrent: Counter[str] = Counter()
+        self.max_total = 0  # most polls running at once, over all connectors
         self._active: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -85,6 +86,7 @@ class FakeProvider(Provider):
             self._active[connector_id] += 1
             self.max_concurrent[connector_id] = max(
                 self.max_concurrent[connector_id], self._active[connector_id])
+            self.max_total = max(self.max_total, sum(self._active.values()))
             return self.generation
 
     def _leave(self, connector_id: str) -> None:

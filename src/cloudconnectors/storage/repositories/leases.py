@@ -21,10 +21,13 @@ def _lease_free(now: datetime) -> ColumnElement[bool]:
     return or_(ConnectorRow.lease_owner.is_(None), ConnectorRow.lease_expires_at < now)
 
 
-def due(session: Session, now: datetime, limit: int) -> list[str]:
-    """Connectors whose time has come and whose lease is free or expired, oldest first."""
+def due(session: Session, now: datetime, limit: int) -> list[tuple[str, bool]]:
+    """Connectors whose time has come and whose lease is free or expired, oldest first.
+
+    Each comes with whether a person asked for it (Refresh) rather than the schedule.
+    """
     query = (
-        select(ConnectorRow.id)
+        select(ConnectorRow.id, ConnectorRow.refresh_requested_at.is_not(None))
         .where(
             ConnectorRow.next_run_at <= now,
             _lease_free(now),
@@ -32,7 +35,7 @@ def due(session: Session, now: datetime, limit: int) -> list[str]:
         .order_by(ConnectorRow.next_run_at)
         .limit(limit)
     )
-    return list(session.scalars(query))
+    return [(connector_id, bool(asked)) for connector_id, asked in session.execute(query)]
 
 
 def claim(
