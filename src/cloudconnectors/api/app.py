@@ -7,11 +7,11 @@ from fastapi import APIRouter, FastAPI
 from cloudconnectors import __version__
 from cloudconnectors.api.errors import install_error_handlers
 from cloudconnectors.api.limits import BodySizeLimit
-from cloudconnectors.api.routes import connectors
+from cloudconnectors.api.routes import assets, connectors, diagnostics, runs
 from cloudconnectors.services.context import AppContext
 
 API_PREFIX = "/api/v1"
-ROUTERS: list[APIRouter] = [connectors.router]
+ROUTERS: list[APIRouter] = [connectors.router, runs.router, assets.router, diagnostics.router]
 
 
 def create_app(ctx: AppContext) -> FastAPI:
