@@ -35,6 +35,7 @@ def list_assets(
 ) -> AssetPage:
     # One read transaction: the page and its total come from the same snapshots.
     with ctx.db.read() as session:
+        repo.pin_reads(session)
         if connector_id is not None:
             connector_repo.get_row(session, principal.tenant_id, connector_id)
         items, total = repo.page_assets(
@@ -61,5 +62,6 @@ def inventory_summary(
     ctx: AppContext, principal: Principal, connector_id: str
 ) -> InventorySummary:
     with ctx.db.read() as session:
+        repo.pin_reads(session)
         row = connector_repo.get_row(session, principal.tenant_id, connector_id)
         return repo.summary(session, row)

@@ -31,6 +31,7 @@ __all__ = [
     "find_asset",
     "insert_assets",
     "page_assets",
+    "pin_reads",
     "prune",
     "summary",
 ]
@@ -184,6 +185,17 @@ def prune(session: Session, connector: ConnectorRow, keep: int) -> int:
 
 
 # -- reading (always through current_snapshot_id) -------------------------------------------
+
+
+def pin_reads(session: Session) -> None:
+    """Let every later query of this session see one database snapshot.
+
+    SQLite's read transaction already does; PostgreSQL's default READ COMMITTED gives each
+    statement its own, so a page and its total could come from different snapshots.
+    Call before the session's first query.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def _current_assets(tenant_id: str, flt: AssetFilter) -> Select[AssetRow]:
