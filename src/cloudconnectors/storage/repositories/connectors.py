@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, load_only
 
 from cloudconnectors.domain.connector import Connector, ProviderName
 from cloudconnectors.domain.errors import NotFound
@@ -122,17 +122,24 @@ def page(
 ) -> tuple[list[Connector], int]:
     column = SORTABLE[sort]
     order = (column.desc(), ConnectorRow.id.desc()) if descending else (column, ConnectorRow.id)
-    rows_query = (
-        _filtered(
-            select(ConnectorRow, SnapshotRow).outerjoin(
-                SnapshotRow, SnapshotRow.id == ConnectorRow.current_snapshot_id
-            ),
-            tenant_id,
-            flt,
-        )
+    # Deferred join: pick the page's ids from an index first, then read only those rows, so
+    # a deep offset skips index entries instead of whole rows and their snapshots.
+    page_ids = (
+        _filtered(select(ConnectorRow.id), tenant_id, flt)
         .order_by(*order)
         .limit(limit)
         .offset(offset)
+        .subquery("page_ids")
+    )
+    rows_query = (
+        select(ConnectorRow, SnapshotRow)
+        .join(page_ids, page_ids.c.id == ConnectorRow.id)
+        .outerjoin(SnapshotRow, SnapshotRow.id == ConnectorRow.current_snapshot_id)
+        .options(
+            defer(ConnectorRow.credentials_sealed),  # never needed to list
+            load_only(SnapshotRow.regions, SnapshotRow.vm_count, SnapshotRow.asset_count),
+        )
+        .order_by(*order)
     )
     total = (
         session.scalar(_filtered(select(func.count()).select_from(ConnectorRow), tenant_id, flt))

@@ -231,7 +231,7 @@ def page_assets(
     base = _current_assets(tenant_id, flt)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.scalars(
-        base.order_by(AssetRow.connector_id, AssetRow.type, AssetRow.region, AssetRow.key)
+        base.order_by(AssetRow.snapshot_id, AssetRow.key)
         .limit(limit)
         .offset(offset)
     )
