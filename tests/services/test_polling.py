@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -220,18 +221,19 @@ def test_assets_are_written_in_batches(
 
 def test_heartbeat_keeps_a_long_poll_leased(
         ctx: AppContext, fake: FakeProvider, connector_id: str) -> None:
-    ctx.settings = dataclasses.replace(ctx.settings, poll_lease_seconds=0.3)
-    fake.plan = Plan(vms=10, others=0, regions=("a",), asset_delay=0.1)  # ~1 s, > 3 leases
+    ctx.settings = dataclasses.replace(ctx.settings, poll_lease_seconds=1.0)
+    fake.plan = Plan(vms=10, others=0, regions=("a",), asset_delay=0.25)  # ~2.5 s, > 2 leases
     outcome: list[object] = []
     poller = threading.Thread(target=lambda: outcome.append(polling.poll_now(ctx, connector_id)))
     poller.start()
     while not fake.polls:
         poller.join(0.01)
     stolen = []
-    while poller.is_alive():
+    while fake._active[connector_id]:  # while collecting; finishing releases the lease
         stolen.append(claim_lease(ctx, connector_id, "thief"))
-        poller.join(0.05)
-    assert not any(stolen)
+        time.sleep(0.05)
+    poller.join(10)
+    assert len(stolen) > 20 and not any(stolen)
     assert outcome[0].status is Status.ONLINE  # type: ignore[attr-defined]
 
 
@@ -312,3 +314,26 @@ class TestPostPollHooks:
             run = session.get_one(PollRunRow, summary.run_id)
             assert run.state == "succeeded" and "post-poll step" in run.warning
         assert connector_row(ctx, connector_id).status == "online"
+
+
+def test_undecryptable_credentials_say_what_to_do(
+        ctx: AppContext, fake: FakeProvider, connector_id: str) -> None:
+    from cloudconnectors.security.crypto import SecretBox
+
+    other_key = SecretBox.from_settings(dataclasses.replace(
+        ctx.settings, secret_key="a-different-secret-key-entirely"))
+    set_columns(ctx, connector_id, credentials_sealed=other_key.seal({"x": 1}, connector_id))
+    summary = polling.poll_now(ctx, connector_id)
+    assert summary.status is Status.OFFLINE
+    assert summary.error is not None and "cannot be decrypted" in summary.error
+    assert "re-enter" in summary.error and fake.polls == []
+
+
+def test_credentials_that_no_longer_validate_name_the_fields(
+        ctx: AppContext, fake: FakeProvider, connector_id: str) -> None:
+    set_columns(ctx, connector_id, credentials_sealed=ctx.secrets.seal(
+        {"service_account_key": {"type": "user"}}, connector_id))
+    summary = polling.poll_now(ctx, connector_id)
+    assert summary.status is Status.OFFLINE and summary.error is not None
+    assert summary.error.startswith("the stored credentials are no longer accepted (")
+    assert "service_account_key.project_id" in summary.error and "re-enter" in summary.error

@@ -25,14 +25,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from pydantic import ValidationError
+
 from cloudconnectors.domain import states
-from cloudconnectors.domain.errors import Conflict, NotFound, ProviderError
+from cloudconnectors.domain.errors import AuthenticationFailed, Conflict, NotFound, ProviderError
 from cloudconnectors.domain.runs import CollectorResult, RunState, Trigger
 from cloudconnectors.domain.states import Discovery, Status
 from cloudconnectors.inventory.outcome import PollVerdict, judge
 from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
 from cloudconnectors.providers.base import CollectionSink, PollContext
 from cloudconnectors.providers.registry import get_provider
+from cloudconnectors.security.crypto import SecretKeyError
 from cloudconnectors.services.connectors import open_credentials
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.poll_lease import (
@@ -139,7 +142,7 @@ def run_poll(
     except LeaseLost:
         logger.warning("poll of connector %s abandoned: lease lost", connector_id)
         return _finish(ctx, started, None, lease_lost=True)
-    except ProviderError as exc:
+    except (ProviderError, SecretKeyError) as exc:  # written for a person to act on
         return _finish(ctx, started, _failure(str(exc) or type(exc).__name__))
     except Exception as exc:
         logger.exception("internal error while polling connector %s", connector_id)
@@ -211,7 +214,14 @@ def _collect(
     )
     with ctx.db.read() as session:
         row = session.get_one(ConnectorRow, started.connector_id)
-        credentials = open_credentials(ctx, row)
+        try:
+            credentials = open_credentials(ctx, row)
+        except ValidationError as exc:
+            fields = sorted({".".join(map(str, e["loc"])) for e in exc.errors(include_input=False)})
+            raise AuthenticationFailed(
+                f"the stored credentials are no longer accepted ({', '.join(fields)}): "
+                "re-enter the connector's credentials"
+            ) from None
     context = PollContext(ctx.settings, started.tenant_id, started.connector_id)
     cloud = provider.authenticate(credentials, context)
     try:
