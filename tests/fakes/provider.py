@@ -20,7 +20,7 @@ from typing import Any
 
 from cloudconnectors.domain.assets import CollectedAsset
 from cloudconnectors.domain.connector import ProviderName
-from cloudconnectors.domain.errors import AuthenticationFailed
+from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
 from cloudconnectors.domain.runs import CollectorResult, Outcome
 from cloudconnectors.providers import registry
 from cloudconnectors.providers.base import (
@@ -57,6 +57,7 @@ class Plan:
     deny: frozenset[str] = frozenset()  # services refused (see SERVICES)
     fail_auth: str | None = None  # message of AuthenticationFailed
     crash: type[Exception] | None = None  # raised from collect, as an unexpected bug would
+    give_up_after_first_region: str | None = None  # CollectionFailed message
     asset_delay: float = 0.0  # seconds slept after each asset
     gate: threading.Event | None = None  # collect waits for it before the first asset
     extra: dict[str, Any] = field(default_factory=dict)
@@ -160,6 +161,8 @@ class FakeSession(CloudSession):
                             time.sleep(self.plan.asset_delay)
                     sink.report(CollectorResult(region, service, type_, Outcome.OK,
                                                 count=count, calls=1 + count // 100))
+                if self.plan.give_up_after_first_region is not None:
+                    raise CollectionFailed(self.plan.give_up_after_first_region)
         finally:
             self.provider._leave(self.connector_id)
 

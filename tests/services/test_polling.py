@@ -337,3 +337,17 @@ def test_credentials_that_no_longer_validate_name_the_fields(
     assert summary.status is Status.OFFLINE and summary.error is not None
     assert summary.error.startswith("the stored credentials are no longer accepted (")
     assert "service_account_key.project_id" in summary.error and "re-enter" in summary.error
+
+
+def test_a_failed_poll_keeps_what_it_learned_for_diagnostics(
+        ctx: AppContext, fake: FakeProvider, connector_id: str) -> None:
+    fake.plan = Plan(deny=frozenset({"storage"}),
+                     give_up_after_first_region="the project was deleted; remove the connector")
+    summary = polling.poll_now(ctx, connector_id)
+    assert summary.status is Status.OFFLINE
+    assert summary.error == "the project was deleted; remove the connector"
+    assert count(ctx, RunResultRow, run_id=summary.run_id) == 2
+    assert count(ctx, AssetRow) == 0
+    with ctx.db.read() as session:
+        run = session.get_one(PollRunRow, summary.run_id)
+        assert run.regions == ["region-a", "region-b"] and run.api_calls == 2

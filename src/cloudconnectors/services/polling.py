@@ -136,17 +136,19 @@ def run_poll(
     except BaseException:
         release_lease(ctx, connector_id, worker_id)
         raise
+    heartbeat = LeaseHeartbeat(ctx, connector_id, worker_id)
+    writer = _writer(ctx, started, heartbeat, observer)
     try:
-        with LeaseHeartbeat(ctx, connector_id, worker_id) as heartbeat:
-            collected = _collect(ctx, started, heartbeat, observer)
+        with heartbeat:
+            collected = _collect(ctx, started, heartbeat, writer)
     except LeaseLost:
         logger.warning("poll of connector %s abandoned: lease lost", connector_id)
         return _finish(ctx, started, None, lease_lost=True)
     except (ProviderError, SecretKeyError) as exc:  # written for a person to act on
-        return _finish(ctx, started, _failure(str(exc) or type(exc).__name__))
+        return _finish(ctx, started, _failure(str(exc) or type(exc).__name__, writer))
     except Exception as exc:
         logger.exception("internal error while polling connector %s", connector_id)
-        return _finish(ctx, started, _failure(_internal(exc)))
+        return _finish(ctx, started, _failure(_internal(exc), writer))
     summary = _finish(ctx, started, collected)
     if summary.state is not RunState.FAILED:
         summary = _run_hooks(ctx, started, summary)
@@ -157,8 +159,14 @@ def _internal(exc: BaseException) -> str:
     return f"internal error while polling: {type(exc).__name__}; see server log"
 
 
-def _failure(message: str) -> _Collected:
-    return _Collected([], [], 0, PollVerdict(RunState.FAILED, None, None, message))
+def _failure(message: str, writer: SnapshotWriter) -> _Collected:
+    """A failed poll still records what it learned before failing (for diagnostics)."""
+    return _Collected(
+        regions=list(writer.regions),
+        results=list(writer.results),
+        api_calls=sum(r.calls for r in writer.results),
+        verdict=PollVerdict(RunState.FAILED, None, None, message),
+    )
 
 
 # -- 1. start ------------------------------------------------------------------------------
@@ -190,28 +198,32 @@ def _start(ctx: AppContext, connector_id: str, trigger: Trigger, worker_id: str)
 # -- 2. collect ----------------------------------------------------------------------------
 
 
-def _collect(
+def _writer(
     ctx: AppContext,
     started: _Started,
     heartbeat: LeaseHeartbeat,
     observer: CollectionSink | None,
-) -> _Collected:
-    provider = get_provider(started.provider)
-
+) -> SnapshotWriter:
     def store(batch: Sequence[KeyedAsset]) -> None:
-        heartbeat.check()
+        heartbeat.check()  # never write into a snapshot another worker now owns
         with ctx.db.write() as session:
             inventory_repo.insert_assets(
                 session, started.snapshot_id, started.tenant_id, started.connector_id, batch
             )
 
-    writer = SnapshotWriter(
+    return SnapshotWriter(
         started.connector_id,
         store,
-        vm_types=provider.vm_types,
+        vm_types=get_provider(started.provider).vm_types,
         batch_size=ctx.settings.asset_batch_size,
         observer=observer,
     )
+
+
+def _collect(
+    ctx: AppContext, started: _Started, heartbeat: LeaseHeartbeat, writer: SnapshotWriter
+) -> _Collected:
+    provider = get_provider(started.provider)
     with ctx.db.read() as session:
         row = session.get_one(ConnectorRow, started.connector_id)
         try:
