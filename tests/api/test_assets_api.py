@@ -128,3 +128,21 @@ def test_inventory_summary(ctx: AppContext, client: TestClient, admin: Person,
     assert empty == {"connector_id": fresh, "snapshot_id": None, "collected_at": None,
                      "asset_count": 0, "vm_count": 0, "regions": [], "by_type": {},
                      "by_region": {}}
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/assets/a%00b", "/api/v1/assets?connector=a%00b", "/api/v1/assets/x?connector=a%00b",
+    "/api/v1/assets/" + "x" * 65, "/api/v1/connectors/a%00b/inventory/summary",
+    "/api/v1/connectors/a%00b/runs", "/api/v1/connectors/a%00b/runs/r",
+    "/api/v1/connectors/c/runs/r%00", "/api/v1/connectors/a%00b/diagnostics",
+])
+def test_impossible_ids_are_not_found(client: TestClient, viewer: Person, path: str) -> None:
+    assert client.get(path, headers=viewer.headers).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["type", "region"])
+def test_nul_in_a_filter_is_refused_by_name(client: TestClient, viewer: Person,
+                                            name: str) -> None:
+    answer = client.get(f"/api/v1/assets?{name}=a%00b", headers=viewer.headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == f"{name}: must not contain NUL characters"

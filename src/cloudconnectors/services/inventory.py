@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cloudconnectors.domain.errors import NotFound
 from cloudconnectors.services.context import AppContext, Principal
+from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
 from cloudconnectors.storage.repositories import connectors as connector_repo
 from cloudconnectors.storage.repositories import inventory as repo
 from cloudconnectors.storage.repositories.inventory import (
@@ -33,6 +34,9 @@ def list_assets(
     limit: int = 100,
     offset: int = 0,
 ) -> AssetPage:
+    if connector_id is not None:
+        require_plausible_id("connector", connector_id)
+    refuse_nul(type=type_, region=region)
     # One read transaction: the page and its total come from the same snapshots.
     with ctx.db.read() as session:
         repo.pin_reads(session)
@@ -51,6 +55,9 @@ def list_assets(
 def get_asset(
     ctx: AppContext, principal: Principal, asset_id: str, connector_id: str | None = None
 ) -> AssetRecord:
+    require_plausible_id("asset", asset_id)
+    if connector_id is not None:
+        require_plausible_id("connector", connector_id)
     with ctx.db.read() as session:
         record = repo.find_asset(session, principal.tenant_id, asset_id, connector_id)
     if record is None:
@@ -61,6 +68,7 @@ def get_asset(
 def inventory_summary(
     ctx: AppContext, principal: Principal, connector_id: str
 ) -> InventorySummary:
+    require_plausible_id("connector", connector_id)
     with ctx.db.read() as session:
         repo.pin_reads(session)
         row = connector_repo.get_row(session, principal.tenant_id, connector_id)

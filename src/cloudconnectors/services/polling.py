@@ -38,6 +38,7 @@ from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.security.crypto import SecretKeyError
 from cloudconnectors.services.connectors import open_credentials
 from cloudconnectors.services.context import AppContext
+from cloudconnectors.services.lookups import require_plausible_id
 from cloudconnectors.services.poll_lease import (
     LeaseHeartbeat,
     LeaseLost,
@@ -112,6 +113,7 @@ def poll_now(
     Raises ``NotFound`` for an unknown connector (or one outside ``tenant_id`` when given)
     and ``Conflict`` when another worker holds the lease.
     """
+    require_plausible_id("connector", connector_id)
     with ctx.db.read() as session:
         row = session.get(ConnectorRow, connector_id)
         if row is None or (tenant_id is not None and row.tenant_id != tenant_id):

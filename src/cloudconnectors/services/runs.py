@@ -9,6 +9,7 @@ from cloudconnectors.domain.runs import RunState
 from cloudconnectors.providers.base import Access, DiagnosticItem, PollContext
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services.context import AppContext, Principal
+from cloudconnectors.services.lookups import require_plausible_id
 from cloudconnectors.storage.repositories import connectors as connector_repo
 from cloudconnectors.storage.repositories import runs as repo
 from cloudconnectors.storage.repositories.runs import RunRecord
@@ -42,6 +43,7 @@ class Diagnostics:
 def list_runs(
     ctx: AppContext, principal: Principal, connector_id: str, *, limit: int = 20, offset: int = 0
 ) -> RunPage:
+    require_plausible_id("connector", connector_id)
     with ctx.db.read() as session:
         connector_repo.get_row(session, principal.tenant_id, connector_id)
         items, total = repo.page(
@@ -51,6 +53,8 @@ def list_runs(
 
 
 def get_run(ctx: AppContext, principal: Principal, connector_id: str, run_id: str) -> RunRecord:
+    require_plausible_id("connector", connector_id)
+    require_plausible_id("run", run_id)
     with ctx.db.read() as session:
         connector_repo.get_row(session, principal.tenant_id, connector_id)
         return repo.get(session, principal.tenant_id, connector_id, run_id)
@@ -58,6 +62,7 @@ def get_run(ctx: AppContext, principal: Principal, connector_id: str, run_id: st
 
 def diagnose(ctx: AppContext, principal: Principal, connector_id: str) -> Diagnostics:
     """Item by item: what the last finished poll showed is granted, missing or unknown."""
+    require_plausible_id("connector", connector_id)
     with ctx.db.read() as session:
         row = connector_repo.get_row(session, principal.tenant_id, connector_id)
         provider_name, public = row.provider, dict(row.credentials_public)
