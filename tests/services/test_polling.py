@@ -292,7 +292,8 @@ class TestPostPollHooks:
             assert connector_row(hook_ctx, cid).status == "online"
             calls.append((hook_ctx.settings.database_url, tenant_id, cid))
 
-        polling.POST_POLL_HOOKS.append(evaluate)
+        assert polling.add_post_poll_hook(evaluate) is evaluate
+        polling.add_post_poll_hook(evaluate)  # once only
         polling.poll_now(ctx, connector_id)
         row = connector_row(ctx, connector_id)
         assert calls == [(ctx.settings.database_url, row.tenant_id, connector_id)]

@@ -52,14 +52,31 @@ from cloudconnectors.storage.repositories import runs as run_repo
 from cloudconnectors.storage.tables import ConnectorRow, PollRunRow
 from cloudconnectors.storage.tables.base import utcnow
 
-__all__ = ["POST_POLL_HOOKS", "PollSummary", "PostPollHook", "poll_now", "run_poll"]
+__all__ = [
+    "POST_POLL_HOOKS",
+    "PollSummary",
+    "PostPollHook",
+    "add_post_poll_hook",
+    "poll_now",
+    "run_poll",
+]
 
 logger = logging.getLogger(__name__)
 
-PostPollHook = Callable[[AppContext, str, str], None]
-"""Called as ``hook(ctx, tenant_id, connector_id)`` after every successful poll."""
+PostPollHook = Callable[[AppContext, str, str], object]
+"""Called as ``hook(ctx, tenant_id, connector_id)`` after every successful poll, once the
+new snapshot is current and the lease released; its return value is ignored."""
 
 POST_POLL_HOOKS: list[PostPollHook] = []
+"""Registered explicitly at start-up (never as an import side effect), e.g. the compliance
+engine: ``add_post_poll_hook(lambda ctx, t, c: evaluate_connector(ctx.db, t, c))``."""
+
+
+def add_post_poll_hook(hook: PostPollHook) -> PostPollHook:
+    """Register ``hook`` once (registering it again changes nothing); returns it."""
+    if hook not in POST_POLL_HOOKS:
+        POST_POLL_HOOKS.append(hook)
+    return hook
 
 DIED_MESSAGE = "the worker running this poll stopped before it finished; the poll was retried"
 LOST_MESSAGE = "another worker took this poll over after the lease expired"
