@@ -53,11 +53,15 @@ STATUSES = (["online"] * 70) + (["offline"] * 15) + (["pending"] * 10) + (["refr
 
 def public_credentials(provider: str, i: int) -> dict[str, Any]:
     if provider == "aws":
-        return {"role_arn": f"arn:aws:iam::{100000000000 + i}:role/CloudConnectors",
-                "external_id": new_id()}
+        return {
+            "role_arn": f"arn:aws:iam::{100000000000 + i}:role/CloudConnectors",
+            "external_id": new_id(),
+        }
     if provider == "gcp":
-        return {"client_email": f"scanner@proj-{i}.iam.gserviceaccount.com",
-                "project_id": f"proj-{i:06d}"}
+        return {
+            "client_email": f"scanner@proj-{i}.iam.gserviceaccount.com",
+            "project_id": f"proj-{i:06d}",
+        }
     return {"application_id": new_id(), "directory_id": new_id(), "subscription_id": new_id()}
 
 
@@ -80,33 +84,54 @@ def populate(ctx: AppContext, tenant_id: str, count: int, rng: random.Random) ->
             regions = rng.sample(REGIONS[provider], k=rng.randint(1, len(REGIONS[provider])))
             vms = rng.randint(1, 400) if discovery == "success" else 0
             others = rng.randint(0, 3000)
-            snapshots.append({
-                "id": snapshot_id, "tenant_id": tenant_id, "connector_id": cid,
-                "run_id": new_id(), "state": "complete",
-                "started_at": now - timedelta(hours=2), "completed_at": now - timedelta(hours=1),
-                "asset_count": vms + others, "vm_count": vms,
-                "type_counts": {VM_TYPE[provider]: vms, "other": others}, "regions": regions,
-            })
-        connectors.append({
-            "id": cid, "tenant_id": tenant_id, "name": f"{provider}-account-{i:05d}",
-            "provider": provider, "run_frequency_minutes": rng.choice([60, 240, 240, 720, 1440]),
-            "status": status, "discovery": discovery,
-            "last_error": ("sts:AssumeRole was refused for the role: check the trust policy "
-                           "and External ID" if status == "offline" else None),
-            "warning": None, "credentials_public": public_credentials(provider, i),
-            "credentials_sealed": sealed, "created_at": created, "updated_at": created,
-            "last_run_at": now - timedelta(hours=1) if polled else None,
-            "next_run_at": now + timedelta(minutes=rng.randint(1, 240)),
-            "current_snapshot_id": snapshot_id,
-            "lease_owner": "bench-worker" if status == "refreshing" else None,
-            "lease_expires_at": now + timedelta(minutes=5) if status == "refreshing" else None,
-            "refresh_requested_at": None,
-        })
+            snapshots.append(
+                {
+                    "id": snapshot_id,
+                    "tenant_id": tenant_id,
+                    "connector_id": cid,
+                    "run_id": new_id(),
+                    "state": "complete",
+                    "started_at": now - timedelta(hours=2),
+                    "completed_at": now - timedelta(hours=1),
+                    "asset_count": vms + others,
+                    "vm_count": vms,
+                    "type_counts": {VM_TYPE[provider]: vms, "other": others},
+                    "regions": regions,
+                }
+            )
+        connectors.append(
+            {
+                "id": cid,
+                "tenant_id": tenant_id,
+                "name": f"{provider}-account-{i:05d}",
+                "provider": provider,
+                "run_frequency_minutes": rng.choice([60, 240, 240, 720, 1440]),
+                "status": status,
+                "discovery": discovery,
+                "last_error": (
+                    "sts:AssumeRole was refused for the role: check the trust policy "
+                    "and External ID"
+                    if status == "offline"
+                    else None
+                ),
+                "warning": None,
+                "credentials_public": public_credentials(provider, i),
+                "credentials_sealed": sealed,
+                "created_at": created,
+                "updated_at": created,
+                "last_run_at": now - timedelta(hours=1) if polled else None,
+                "next_run_at": now + timedelta(minutes=rng.randint(1, 240)),
+                "current_snapshot_id": snapshot_id,
+                "lease_owner": "bench-worker" if status == "refreshing" else None,
+                "lease_expires_at": now + timedelta(minutes=5) if status == "refreshing" else None,
+                "refresh_requested_at": None,
+            }
+        )
     with ctx.db.write() as session:
         for start in range(0, len(connectors), 1000):
-            session.execute(insert(ConnectorRow), connectors[start:start + 1000])
+            session.execute(insert(ConnectorRow), connectors[start : start + 1000])
         for start in range(0, len(snapshots), 1000):
-            session.execute(insert(SnapshotRow), snapshots[start:start + 1000])
+            session.execute(insert(SnapshotRow), snapshots[start : start + 1000])
 
 
 def free_port() -> int:
@@ -117,8 +142,9 @@ def free_port() -> int:
 
 def serve(ctx: AppContext) -> tuple[uvicorn.Server, threading.Thread, str]:
     port = free_port()
-    config = uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False)
+    config = uvicorn.Config(
+        create_app(ctx), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -144,8 +170,11 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="cc-bench-") as tmp:
         data = Path(tmp)
-        settings = load_settings(data_dir=data, database_url=f"sqlite:///{data / 'bench.db'}",
-                                 secret_key="benchmark-only-secret-key")
+        settings = load_settings(
+            data_dir=data,
+            database_url=f"sqlite:///{data / 'bench.db'}",
+            secret_key="benchmark-only-secret-key",
+        )
         ctx = AppContext.create(settings)
         token = create_user(ctx, "bench@example.com", tenant="bench", role="admin").token
         # A second tenant, so tenant scoping has something to skip.
@@ -156,8 +185,10 @@ def main() -> int:
         started = time.perf_counter()
         populate(ctx, tenant_id, args.connectors, rng)
         populate(ctx, other_id, args.connectors // 10, rng)
-        print(f"inserted {args.connectors} connectors (+{args.connectors // 10} in another "
-              f"tenant) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"inserted {args.connectors} connectors (+{args.connectors // 10} in another "
+            f"tenant) in {time.perf_counter() - started:.1f} s"
+        )
 
         kinds = {
             "first page": "/api/v1/connectors?limit=100",
@@ -170,8 +201,9 @@ def main() -> int:
         server, thread, base = serve(ctx)
         timings: dict[str, list[float]] = {kind: [] for kind in kinds}
         try:
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                              timeout=30) as client:
+            with httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
+            ) as client:
                 for path in kinds.values():  # warm up
                     for _ in range(3):
                         client.get(path).raise_for_status()
@@ -195,20 +227,31 @@ def main() -> int:
             ctx.close()
 
     everything = [t for values in timings.values() for t in values]
-    print(f"GET /api/v1/connectors via uvicorn + httpx on 127.0.0.1, SQLite, "
-          f"{args.connectors} connectors, {len(everything)} timed requests")
+    print(
+        f"GET /api/v1/connectors via uvicorn + httpx on 127.0.0.1, SQLite, "
+        f"{args.connectors} connectors, {len(everything)} timed requests"
+    )
     print(f"{'kind':<24}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for kind, values in timings.items():
-        print(f"{kind:<24}{len(values):>5}{statistics.median(values):>10.1f}"
-              f"{percentile(values, 0.95):>10.1f}{max(values):>10.1f}")
+        print(
+            f"{kind:<24}{len(values):>5}{statistics.median(values):>10.1f}"
+            f"{percentile(values, 0.95):>10.1f}{max(values):>10.1f}"
+        )
     p95 = percentile(everything, 0.95)
-    print(f"{'ALL':<24}{len(everything):>5}{statistics.median(everything):>10.1f}"
-          f"{p95:>10.1f}{max(everything):>10.1f}")
-    cpu_ms = ((cpu_after.ru_utime - cpu_before.ru_utime)
-              + (cpu_after.ru_stime - cpu_before.ru_stime)) * 1000 / len(everything)
-    print(f"CPU per request (server and client, one process): {cpu_ms:.1f} ms; "
-          f"load average {load_before:.1f} -> {load_after:.1f} on {os.cpu_count()} CPUs "
-          "(wall-clock percentiles include waiting for other processes)")
+    print(
+        f"{'ALL':<24}{len(everything):>5}{statistics.median(everything):>10.1f}"
+        f"{p95:>10.1f}{max(everything):>10.1f}"
+    )
+    cpu_ms = (
+        ((cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime))
+        * 1000
+        / len(everything)
+    )
+    print(
+        f"CPU per request (server and client, one process): {cpu_ms:.1f} ms; "
+        f"load average {load_before:.1f} -> {load_after:.1f} on {os.cpu_count()} CPUs "
+        "(wall-clock percentiles include waiting for other processes)"
+    )
     verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
     print(f"p95 {p95:.1f} ms {verdict} the {TARGET_P95_MS:.0f} ms target")
     return 0 if p95 < TARGET_P95_MS else 1

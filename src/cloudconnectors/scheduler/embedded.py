@@ -101,9 +101,7 @@ class EmbeddedScheduler:
             return []
         with self._lock:
             busy = set(self._running)
-        claims = claim_due(
-            self.ctx, self.worker_id, self.max_concurrent - len(busy), skip=busy
-        )
+        claims = claim_due(self.ctx, self.worker_id, self.max_concurrent - len(busy), skip=busy)
         for claim in claims:
             try:
                 future = pool.submit(self._poll, claim)

@@ -65,9 +65,7 @@ def get_asset(
     return record
 
 
-def inventory_summary(
-    ctx: AppContext, principal: Principal, connector_id: str
-) -> InventorySummary:
+def inventory_summary(ctx: AppContext, principal: Principal, connector_id: str) -> InventorySummary:
     require_plausible_id("connector", connector_id)
     with ctx.db.read() as session:
         repo.pin_reads(session)

@@ -78,6 +78,7 @@ def add_post_poll_hook(hook: PostPollHook) -> PostPollHook:
         POST_POLL_HOOKS.append(hook)
     return hook
 
+
 DIED_MESSAGE = "the worker running this poll stopped before it finished; the poll was retried"
 LOST_MESSAGE = "another worker took this poll over after the lease expired"
 

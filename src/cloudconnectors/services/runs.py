@@ -20,9 +20,7 @@ NOT_POLLED_NOTE = (
     "No poll has finished yet, so no permission has been checked: each item is unknown "
     "until the first poll. Press Refresh to poll now."
 )
-NOTHING_CHECKED_NOTE = (
-    "The last poll failed before any permission could be checked: {error}"
-)
+NOTHING_CHECKED_NOTE = "The last poll failed before any permission could be checked: {error}"
 
 
 @dataclass(frozen=True)

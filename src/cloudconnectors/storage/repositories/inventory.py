@@ -231,9 +231,7 @@ def page_assets(
     base = _current_assets(tenant_id, flt)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.scalars(
-        base.order_by(AssetRow.snapshot_id, AssetRow.key)
-        .limit(limit)
-        .offset(offset)
+        base.order_by(AssetRow.snapshot_id, AssetRow.key).limit(limit).offset(offset)
     )
     return [_record(row) for row in rows], total
 
