@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -237,8 +238,9 @@ def test_heartbeat_keeps_a_long_poll_leased(
     assert outcome[0].status is Status.ONLINE  # type: ignore[attr-defined]
 
 
-def test_a_poll_that_lost_its_lease_changes_nothing(
-        ctx: AppContext, fake: FakeProvider, connector_id: str) -> None:
+def poll_interrupted_by(ctx: AppContext, fake: FakeProvider, connector_id: str,
+                        meanwhile: Callable[[], None]) -> polling.PollSummary:
+    """Poll in a thread, run ``meanwhile`` once the provider is collecting, then let it end."""
     gate = threading.Event()
     fake.plan = Plan(gate=gate)
     outcome: list[polling.PollSummary] = []
@@ -246,11 +248,19 @@ def test_a_poll_that_lost_its_lease_changes_nothing(
     poller.start()
     while not fake.polls:
         poller.join(0.01)
-    set_columns(ctx, connector_id, lease_owner="usurper",
-                lease_expires_at=utcnow() + timedelta(minutes=5))
+    meanwhile()
     gate.set()
     poller.join(10)
-    assert outcome[0].state is RunState.FAILED and "took this poll over" in outcome[0].error
+    assert outcome, "the poll did not end"
+    return outcome[0]
+
+
+def test_a_poll_that_lost_its_lease_changes_nothing(
+        ctx: AppContext, fake: FakeProvider, connector_id: str) -> None:
+    summary = poll_interrupted_by(ctx, fake, connector_id, lambda: set_columns(
+        ctx, connector_id, lease_owner="usurper",
+        lease_expires_at=utcnow() + timedelta(minutes=5)))
+    assert summary.state is RunState.FAILED and "took this poll over" in summary.error
     row = connector_row(ctx, connector_id)
     assert row.lease_owner == "usurper" and row.status == "refreshing"
     assert row.current_snapshot_id is None
@@ -262,17 +272,9 @@ def test_connector_deleted_while_polling(
     from cloudconnectors.services.connectors import delete_connector
     from tests.support.people import principal_of
 
-    gate = threading.Event()
-    fake.plan = Plan(gate=gate)
-    outcome: list[polling.PollSummary] = []
-    poller = threading.Thread(target=lambda: outcome.append(polling.poll_now(ctx, connector_id)))
-    poller.start()
-    while not fake.polls:
-        poller.join(0.01)
-    delete_connector(ctx, principal_of(ctx, admin), connector_id)
-    gate.set()
-    poller.join(10)
-    assert outcome and outcome[0].state is RunState.FAILED
+    summary = poll_interrupted_by(ctx, fake, connector_id, lambda: delete_connector(
+        ctx, principal_of(ctx, admin), connector_id))
+    assert summary.state is RunState.FAILED and summary.error == "the connector was deleted"
     assert count(ctx, AssetRow) == 0 and count(ctx, SnapshotRow) == 0
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from cloudconnectors.storage.repositories.inventory import AssetRecord, InventorySummary
 
 
 class AssetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str = Field(description="Stable across polls for the same resource.")
     connector_id: str
     type: str = Field(description="The cloud's own type name, e.g. AWS::EC2::Instance.")
@@ -21,15 +23,7 @@ class AssetOut(BaseModel):
 
     @classmethod
     def of(cls, asset: AssetRecord) -> AssetOut:
-        return cls(
-            id=asset.id,
-            connector_id=asset.connector_id,
-            type=asset.type,
-            region=asset.region,
-            native_id=asset.native_id,
-            name=asset.name,
-            data=asset.data,
-        )
+        return cls.model_validate(asset, from_attributes=True)
 
 
 class AssetPage(BaseModel):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from cloudconnectors.domain.runs import CollectorResult, Outcome, RunState, Trigger
+from cloudconnectors.domain.runs import Outcome, RunState, Trigger
 from cloudconnectors.storage.repositories.runs import RunRecord
 
 
 class CollectorResultOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     region: str
     service: str
     resource_type: str
@@ -21,22 +23,10 @@ class CollectorResultOut(BaseModel):
     error_code: str | None
     permission: str | None = Field(description="The cloud permission a refusal concerns.")
 
-    @classmethod
-    def of(cls, result: CollectorResult) -> CollectorResultOut:
-        return cls(
-            region=result.region,
-            service=result.service,
-            resource_type=result.resource_type,
-            outcome=result.outcome,
-            count=result.count,
-            calls=result.calls,
-            reason=result.reason,
-            error_code=result.error_code,
-            permission=result.permission,
-        )
-
 
 class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     connector_id: str
     trigger: Trigger
@@ -56,24 +46,7 @@ class RunOut(BaseModel):
 
     @classmethod
     def of(cls, run: RunRecord) -> RunOut:
-        return cls(
-            id=run.id,
-            connector_id=run.connector_id,
-            trigger=run.trigger,
-            state=run.state,
-            worker=run.worker,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            duration_seconds=run.duration_seconds,
-            regions=run.regions,
-            asset_count=run.asset_count,
-            vm_count=run.vm_count,
-            api_calls=run.api_calls,
-            error=run.error,
-            warning=run.warning,
-            snapshot_id=run.snapshot_id,
-            results=[CollectorResultOut.of(r) for r in run.results],
-        )
+        return cls.model_validate(run, from_attributes=True)
 
 
 class RunPage(BaseModel):
