@@ -5,7 +5,7 @@ Builds a fresh SQLite database through the real migrations, bulk-inserts 10,000 
 serves the real FastAPI app with uvicorn on 127.0.0.1 (a free port) and times requests made
 with httpx over real HTTP: the first pages, deep offsets, filters and another sort order.
 
-    /work/main/.venv/bin/python benchmarks/list_connectors.py [--connectors N] [--requests N]
+    PYTHONPATH=src python benchmarks/list_connectors.py [--connectors N] [--requests N]
 
 Prints p50/p95/max per request kind and overall; the target is p95 < 30 ms.
 """
