@@ -51,6 +51,9 @@ class Settings:
     poll_concurrency: int = 4
     schedule_jitter_fraction: float = 0.1
     pending_grace_minutes: int = 15
+    # Inventory: complete snapshots kept per connector (for diffs), assets per insert batch.
+    snapshots_kept: int = 10
+    asset_batch_size: int = 500
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -79,6 +82,7 @@ def load_settings(**overrides: object) -> Settings:
         ),
         "scheduler_tick_seconds": _env_float("SCHEDULER_TICK_SECONDS", 1.0),
         "poll_lease_seconds": _env_float("POLL_LEASE_SECONDS", 300.0),
+        "snapshots_kept": int(_env_float("SNAPSHOTS_KEPT", 10)),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -7,13 +7,24 @@ from fastapi import APIRouter, FastAPI
 from cloudconnectors import __version__
 from cloudconnectors.api.errors import install_error_handlers
 from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
-from cloudconnectors.api.routes import connectors, external_ids, me, platform
+from cloudconnectors.api.routes import (
+    assets,
+    connectors,
+    diagnostics,
+    external_ids,
+    me,
+    platform,
+    runs,
+)
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.web import mount_web
 
 API_PREFIX = "/api/v1"
 ROUTERS: list[APIRouter] = [
     connectors.router,
+    runs.router,
+    diagnostics.router,
+    assets.router,
     platform.router,
     external_ids.router,
     me.router,

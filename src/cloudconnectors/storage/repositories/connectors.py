@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from cloudconnectors.domain.connector import Connector, ProviderName
@@ -34,6 +35,15 @@ SORTABLE = {
 
 
 def to_domain(row: ConnectorRow, snapshot: SnapshotRow | None = None) -> Connector:
+    if snapshot is None:
+        return _build(row, (), 0, 0)
+    return _build(row, snapshot.regions, snapshot.vm_count, snapshot.asset_count)
+
+
+def _build(
+    row: ConnectorRow | Row[Any], regions: Sequence[str], vm_count: int, asset_count: int
+) -> Connector:
+    """One mapping for an ORM row and for a plain result row with the same column names."""
     return Connector(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -49,10 +59,20 @@ def to_domain(row: ConnectorRow, snapshot: SnapshotRow | None = None) -> Connect
         created_at=row.created_at,
         updated_at=row.updated_at,
         public_credentials=dict(row.credentials_public),
-        regions=tuple(snapshot.regions) if snapshot else (),
-        vm_count=snapshot.vm_count if snapshot else 0,
-        asset_count=snapshot.asset_count if snapshot else 0,
+        regions=tuple(regions),
+        vm_count=vm_count,
+        asset_count=asset_count,
     )
+
+
+# Listing reads plain rows (no ORM identity map): everything but the sealed credentials,
+# plus the three snapshot figures a list shows.
+_LIST_COLUMNS = (
+    *(column for column in ConnectorRow.__table__.c if column.key != "credentials_sealed"),
+    SnapshotRow.regions.label("snapshot_regions"),
+    SnapshotRow.vm_count.label("snapshot_vm_count"),
+    SnapshotRow.asset_count.label("snapshot_asset_count"),
+)
 
 
 def state_of(row: ConnectorRow) -> ConnectorState:
@@ -122,23 +142,29 @@ def page(
 ) -> tuple[list[Connector], int]:
     column = SORTABLE[sort]
     order = (column.desc(), ConnectorRow.id.desc()) if descending else (column, ConnectorRow.id)
-    rows_query = (
-        _filtered(
-            select(ConnectorRow, SnapshotRow).outerjoin(
-                SnapshotRow, SnapshotRow.id == ConnectorRow.current_snapshot_id
-            ),
-            tenant_id,
-            flt,
-        )
+    # Deferred join: pick the page's ids from an index first, then read only those rows, so
+    # a deep offset skips index entries instead of whole rows and their snapshots.
+    page_ids = (
+        _filtered(select(ConnectorRow.id), tenant_id, flt)
         .order_by(*order)
         .limit(limit)
         .offset(offset)
+        .subquery("page_ids")
+    )
+    rows_query = (
+        select(*_LIST_COLUMNS)
+        .join(page_ids, page_ids.c.id == ConnectorRow.id)
+        .outerjoin(SnapshotRow, SnapshotRow.id == ConnectorRow.current_snapshot_id)
+        .order_by(*order)
     )
     total = (
         session.scalar(_filtered(select(func.count()).select_from(ConnectorRow), tenant_id, flt))
         or 0
     )
-    items = [to_domain(row, snap) for row, snap in session.execute(rows_query).all()]
+    items = [
+        _build(r, r.snapshot_regions or (), r.snapshot_vm_count or 0, r.snapshot_asset_count or 0)
+        for r in session.execute(rows_query)
+    ]
     return items, total
 
 

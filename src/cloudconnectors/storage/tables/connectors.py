@@ -16,7 +16,12 @@ class ConnectorRow(Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "name", name="uq_connectors_tenant_name"),
         Index("ix_connectors_due", "next_run_at"),
-        Index("ix_connectors_tenant_created", "tenant_id", "created_at"),
+        # Listing pages: each serves one filter+sort from the index alone (ids first, then
+        # only the page's rows are read), so deep offsets and filtered totals stay cheap.
+        Index("ix_connectors_tenant_name", "tenant_id", "name", "id"),
+        Index("ix_connectors_tenant_status_name", "tenant_id", "status", "name", "id"),
+        Index("ix_connectors_tenant_provider_name", "tenant_id", "provider", "name", "id"),
+        Index("ix_connectors_tenant_created", "tenant_id", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -34,8 +34,9 @@ class SnapshotRow(Base):
 class AssetRow(Base):
     __tablename__ = "assets"
     __table_args__ = (
-        Index("ix_assets_snapshot_type", "snapshot_id", "type"),
-        Index("ix_assets_snapshot_region", "snapshot_id", "region"),
+        # Pages are ordered by key within a snapshot: the primary key and these serve them.
+        Index("ix_assets_snapshot_type", "snapshot_id", "type", "key"),
+        Index("ix_assets_snapshot_region", "snapshot_id", "region", "key"),
     )
 
     snapshot_id: Mapped[str] = mapped_column(

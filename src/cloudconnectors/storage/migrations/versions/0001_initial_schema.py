@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 09:15:44.211986
+Create Date: 2026-11-27 09:29:53.697707
 """
 
 from collections.abc import Sequence
@@ -124,7 +124,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_connectors_provider"), ["provider"], unique=False)
         batch_op.create_index(batch_op.f("ix_connectors_status"), ["status"], unique=False)
         batch_op.create_index(
-            "ix_connectors_tenant_created", ["tenant_id", "created_at"], unique=False
+            "ix_connectors_tenant_created", ["tenant_id", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_connectors_tenant_name", ["tenant_id", "name", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_connectors_tenant_provider_name",
+            ["tenant_id", "provider", "name", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_connectors_tenant_status_name", ["tenant_id", "status", "name", "id"], unique=False
         )
 
     op.create_table(
@@ -320,8 +331,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("snapshot_id", "key", name=op.f("pk_assets")),
     )
     with op.batch_alter_table("assets", schema=None) as batch_op:
-        batch_op.create_index("ix_assets_snapshot_region", ["snapshot_id", "region"], unique=False)
-        batch_op.create_index("ix_assets_snapshot_type", ["snapshot_id", "type"], unique=False)
+        batch_op.create_index(
+            "ix_assets_snapshot_region", ["snapshot_id", "region", "key"], unique=False
+        )
+        batch_op.create_index(
+            "ix_assets_snapshot_type", ["snapshot_id", "type", "key"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_assets_tenant_id"), ["tenant_id"], unique=False)
 
     op.create_table(
@@ -385,6 +400,9 @@ def downgrade() -> None:
 
     op.drop_table("users")
     with op.batch_alter_table("connectors", schema=None) as batch_op:
+        batch_op.drop_index("ix_connectors_tenant_status_name")
+        batch_op.drop_index("ix_connectors_tenant_provider_name")
+        batch_op.drop_index("ix_connectors_tenant_name")
         batch_op.drop_index("ix_connectors_tenant_created")
         batch_op.drop_index(batch_op.f("ix_connectors_status"))
         batch_op.drop_index(batch_op.f("ix_connectors_provider"))

@@ -1,0 +1,1 @@
+"""Running polls on time: the embedded scheduler and the lease claims it makes."""
