@@ -2,9 +2,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# Everything that touches the database runs again on PostgreSQL.
+DB_TESTS := tests/storage tests/services tests/scheduler tests/inventory tests/api tests/security tests/cli tests/reports
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install install-dev run demo test test-sqlite test-postgres lint format bench clean
+.PHONY: install install-dev run demo test test-sqlite test-postgres lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +36,13 @@ demo: $(VENV)/.installed-demo
 # The whole suite on SQLite, then everything that touches the database again on PostgreSQL.
 test: install-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
-	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" tests/storage tests/services tests/scheduler tests/api
+	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" $(DB_TESTS)
 
 test-sqlite: install-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 test-postgres: install-dev
-	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" tests/storage tests/services tests/scheduler tests/api
+	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" $(DB_TESTS)
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

@@ -14,16 +14,22 @@ before the body is even validated: the viewer test sends no body as well as a va
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from cloudconnectors.domain.connector import ProviderName
+from cloudconnectors.providers import registry
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.services.polling import poll_now
+from cloudconnectors.storage.tables import AssetRow
+from tests.fakes.provider import FakeProvider
 from tests.support.credentials import azure_credentials
 from tests.support.people import Person, make_person, principal_of
 from tests.support.routes import Operation, operations
@@ -39,6 +45,8 @@ class Tenant:
     connector_id: str
     connector_name: str
     external_id: str
+    run_id: str = ""
+    asset_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ class World:
 PATH_OBJECTS: dict[str, tuple[bool, Callable[[Tenant], str]]] = {
     "connector_id": (True, lambda t: t.connector_id),
     "id": (True, lambda t: t.connector_id),
+    "run_id": (True, lambda t: t.run_id),
+    "asset_id": (True, lambda t: t.asset_id),
 }
 # (method, path) -> a body that would be accepted (so only tenancy or role can refuse it)
 SAMPLE_BODIES: dict[tuple[str, str], Callable[[Tenant], dict[str, Any]]] = {
@@ -75,12 +85,21 @@ def _tenant(ctx: AppContext, client: TestClient, name: str) -> Tenant:
         "name": connector_name, "provider": "azure", "credentials": azure_credentials()})
     assert created.status_code == 201, created.text
     external_id = issue_external_id(ctx, principal_of(ctx, admin))
-    return Tenant(admin, viewer, created.json()["id"], connector_name, external_id)
+    connector_id = created.json()["id"]
+    # A real poll (through a provider that talks to no cloud) gives the tenant a run and assets.
+    summary = poll_now(ctx, connector_id)
+    with ctx.db.read() as session:
+        asset_id = session.scalars(select(AssetRow.key).where(
+            AssetRow.snapshot_id == summary.snapshot_id)).first()
+    assert asset_id is not None
+    return Tenant(admin, viewer, connector_id, connector_name, external_id, summary.run_id,
+                  asset_id)
 
 
 @pytest.fixture
-def world(ctx: AppContext, client: TestClient) -> World:
-    return World(a=_tenant(ctx, client, "tenant-a"), b=_tenant(ctx, client, "tenant-b"))
+def world(ctx: AppContext, client: TestClient) -> Iterator[World]:
+    with registry.override(ProviderName.AZURE, FakeProvider(ProviderName.AZURE)):
+        yield World(a=_tenant(ctx, client, "tenant-a"), b=_tenant(ctx, client, "tenant-b"))
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str, Operation]]:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 
 from cloudconnectors.domain import states
@@ -86,17 +85,14 @@ def _seal(ctx: AppContext, credentials: ProviderCredentials, connector_id: str) 
 
 
 def open_credentials(ctx: AppContext, row: ConnectorRow) -> ProviderCredentials:
-    """Decrypt a connector's credentials for a poll; never for display."""
+    """Decrypt a connector's credentials for a poll; never for display.
+
+    Credentials that no longer validate raise ``ValidationFailed`` naming the fields only:
+    pydantic's own message would quote the secret values.
+    """
     model = get_provider(row.provider).credentials_model
-    try:
-        return model.model_validate(
-            ctx.secrets.open(row.credentials_sealed, bound_to=row.id),
-            context={"settings": ctx.settings},
-        )
-    except ValidationError:  # its message would quote the secret values
-        raise ValidationFailed.single(
-            "credentials", "the stored credentials are no longer valid; enter them again"
-        ) from None
+    sealed = ctx.secrets.open(row.credentials_sealed, bound_to=row.id)
+    return parse_credentials(model, sealed, ctx.settings)
 
 
 def _check(problems: list[FieldProblem | None]) -> None:

@@ -25,10 +25,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from pydantic import ValidationError
-
 from cloudconnectors.domain import states
-from cloudconnectors.domain.errors import AuthenticationFailed, Conflict, NotFound, ProviderError
+from cloudconnectors.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    NotFound,
+    ProviderError,
+    ValidationFailed,
+)
 from cloudconnectors.domain.runs import CollectorResult, RunState, Trigger
 from cloudconnectors.domain.states import Discovery, Status
 from cloudconnectors.inventory.outcome import PollVerdict, judge
@@ -248,8 +252,8 @@ def _collect(
         row = session.get_one(ConnectorRow, started.connector_id)
         try:
             credentials = open_credentials(ctx, row)
-        except ValidationError as exc:
-            fields = sorted({".".join(map(str, e["loc"])) for e in exc.errors(include_input=False)})
+        except ValidationFailed as exc:
+            fields = sorted({p.field.removeprefix("credentials.") for p in exc.problems})
             raise AuthenticationFailed(
                 f"the stored credentials are no longer accepted ({', '.join(fields)}): "
                 "re-enter the connector's credentials"
