@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from cloudconnectors.api.app import create_app
 from cloudconnectors.config import load_settings
 from cloudconnectors.security.crypto import SecretBox
+from cloudconnectors.services import polling
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.storage.db import Database
 from tests.support.database import TestDatabases, databases
@@ -19,6 +20,15 @@ from tests.support.people import Person, make_person
 pytest_plugins = ["tests.support.fixtures"]
 
 TEST_SECRET_KEY = "test-secret-key-for-the-suite-only"
+
+
+@pytest.fixture(autouse=True)
+def _post_poll_hooks_per_test() -> Iterator[None]:
+    """``create_app`` and the CLI install the default post-poll hooks process-wide; each test
+    starts from the hooks it found, so whether a poll evaluates never depends on test order."""
+    saved = list(polling.POST_POLL_HOOKS)
+    yield
+    polling.POST_POLL_HOOKS[:] = saved
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,7 @@ from cloudconnectors.providers import registry
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
 from cloudconnectors.services.polling import poll_now
+from cloudconnectors.services.reports import upload_custom_rules
 from cloudconnectors.storage.tables import AssetRow
 from tests.fakes.provider import FakeProvider
 from tests.support.credentials import azure_credentials
@@ -45,8 +46,9 @@ class Tenant:
     connector_id: str
     connector_name: str
     external_id: str
-    run_id: str = ""
-    asset_id: str = ""
+    run_id: str = "no-such-run"
+    asset_id: str = "no-such-asset"
+    rule_id: str = "custom.nobody.has.this"
 
 
 @dataclass(frozen=True)
@@ -64,17 +66,24 @@ PATH_OBJECTS: dict[str, tuple[bool, Callable[[Tenant], str]]] = {
     "id": (True, lambda t: t.connector_id),
     "run_id": (True, lambda t: t.run_id),
     "asset_id": (True, lambda t: t.asset_id),
+    "rule_id": (True, lambda t: t.rule_id),  # custom rule IDs are per tenant
 }
 # (method, path) -> a body that would be accepted (so only tenancy or role can refuse it)
 SAMPLE_BODIES: dict[tuple[str, str], Callable[[Tenant], dict[str, Any]]] = {
     ("POST", f"{API}/connectors"): lambda t: {
         "name": "new-one", "provider": "azure", "credentials": azure_credentials()},
     ("PATCH", f"{API}/connectors/{{connector_id}}"): lambda t: {"run_frequency_minutes": 120},
+    ("POST", f"{API}/rules/custom"): lambda t: {"format": "toml", "content": _rule(t.rule_id)},
 }
 VIEWER_MAY_WRITE: set[tuple[str, str]] = set()
 PUBLIC_ROUTES: set[tuple[str, str]] = set()
 # Query parameters that name another object; B's value must not reveal B's data to A.
 OBJECT_QUERY_PARAMS = {"connector", "connector_id"}
+
+
+def _rule(rule_id: str) -> str:
+    return (f'[[rules]]\nid = "{rule_id}"\ntitle = "Versioned"\nseverity = "low"\n'
+            'resource_type = "AWS::S3::Bucket"\ncondition = "Versioning.Status == \'Enabled\'"\n')
 
 
 def _tenant(ctx: AppContext, client: TestClient, name: str) -> Tenant:
@@ -92,8 +101,10 @@ def _tenant(ctx: AppContext, client: TestClient, name: str) -> Tenant:
         asset_id = session.scalars(select(AssetRow.key).where(
             AssetRow.snapshot_id == summary.snapshot_id)).first()
     assert asset_id is not None
+    rule_id = f"custom.{name}.only"
+    upload_custom_rules(ctx.db, principal_of(ctx, admin).tenant_id, _rule(rule_id))
     return Tenant(admin, viewer, connector_id, connector_name, external_id, summary.run_id,
-                  asset_id)
+                  asset_id, rule_id)
 
 
 @pytest.fixture

@@ -10,13 +10,18 @@ from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
 from cloudconnectors.api.routes import (
     assets,
     connectors,
+    custom_rules,
     diagnostics,
     external_ids,
+    findings,
+    frameworks,
     me,
     platform,
+    reports,
     runs,
 )
 from cloudconnectors.services.context import AppContext
+from cloudconnectors.services.hooks import install_default_hooks
 from cloudconnectors.web import mount_web
 
 API_PREFIX = "/api/v1"
@@ -28,10 +33,15 @@ ROUTERS: list[APIRouter] = [
     platform.router,
     external_ids.router,
     me.router,
+    frameworks.router,
+    reports.router,
+    findings.router,
+    custom_rules.router,
 ]
 
 
 def create_app(ctx: AppContext) -> FastAPI:
+    install_default_hooks()  # every poll this process runs evaluates its new snapshot
     app = FastAPI(
         title="Cloud Connectors",
         version=__version__,

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from cloudconnectors.services.context import AppContext, Principal
+from cloudconnectors.services.hooks import install_default_hooks
 from cloudconnectors.services.users import operator_principal
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,6 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @contextmanager
 def app_context() -> Iterator[AppContext]:
+    install_default_hooks()  # a poll from the CLI (``scan``) evaluates its snapshot too
     ctx = AppContext.create()
     try:
         yield ctx

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cloudconnectors.services.context import AppContext
+from cloudconnectors.services.hooks import install_default_hooks
 
 SCHEDULER_MODULE = "cloudconnectors.scheduler.embedded"
 
@@ -34,6 +35,7 @@ def serve(host: str, port: int, log_level: str) -> None:
 
     from cloudconnectors.api.app import create_app
 
+    install_default_hooks()  # before the scheduler's first poll
     ctx = AppContext.create()
     scheduler = _embedded_scheduler(ctx)
     if scheduler is not None:

@@ -28,6 +28,7 @@ from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.services.hooks import install_default_hooks
 from cloudconnectors.services.users import authenticate_password, create_user
 
 ADMIN_EMAIL = "admin@demo.cloudconnectors.local"
@@ -165,6 +166,7 @@ def run_demo(
         password = secrets.token_urlsafe(9)
         principal = _create_people(ctx, password)
         _create_connectors(ctx, principal, sandbox.endpoint, say)
+        install_default_hooks()  # the demo's polls produce reports
         scheduler = _start_scheduler(ctx, say)
         if scheduler is not None and callable(getattr(scheduler, "stop", None)):
             stack.callback(scheduler.stop)

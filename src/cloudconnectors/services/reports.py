@@ -32,6 +32,7 @@ from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Framework, bui
 from cloudconnectors.rules.frameworks import load_framework as load_builtin_framework
 from cloudconnectors.rules.model import InventoryItem, Rule, RuleInfo
 from cloudconnectors.rules.registry import engine_for, rules_by_id
+from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
 from cloudconnectors.storage.db import Database
 from cloudconnectors.storage.repositories import findings as repo
 from cloudconnectors.storage.repositories.findings import HistoryChange
@@ -53,6 +54,7 @@ class EvaluationSummary:
 
 
 def _connector(session: Session, tenant_id: str, connector_id: str) -> ConnectorRow:
+    require_plausible_id("connector", connector_id)
     row = session.get(ConnectorRow, connector_id)
     if row is None or row.tenant_id != tenant_id:
         raise NotFound(f"connector {connector_id} does not exist")
@@ -69,6 +71,11 @@ def _custom_specs(session: Session, tenant_id: str) -> list[CustomRuleSpec]:
         except ValidationFailed:
             continue
     return specs
+
+
+def custom_specs(session: Session, tenant_id: str) -> list[CustomRuleSpec]:
+    """The tenant's stored custom rules that still validate."""
+    return _custom_specs(session, tenant_id)
 
 
 def _custom_rules(specs: list[CustomRuleSpec], provider: str) -> list[Rule]:
@@ -119,6 +126,9 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
     scores = {f.id: framework_score(f, counts) for f in _frameworks_for(provider, specs)}
     severities = {r.id: r.severity.value for r in engine.rules}
     with db.write() as session:
+        # One evaluation folds into a connector's history at a time (a poll's hook, a
+        # refresh and a custom-rule change may overlap); SQLite's write lock already does it.
+        session.get(ConnectorRow, connector_id, with_for_update=True)
         history = repo.record_findings(
             session, tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
             now=seen_at, failures=tally.failures, severities=severities,
@@ -159,6 +169,12 @@ def _framework(session: Session, tenant_id: str, framework_id: str,
         raise ValidationFailed.single("framework", f"{framework_id} applies to "
                                       f"{framework.provider} connectors, not {provider}")
     return framework, rules
+
+
+def framework_for(session: Session, tenant_id: str, framework_id: str,
+                  provider: str) -> Framework:
+    """A framework as it applies to a connector of ``provider`` (``custom`` included)."""
+    return _framework(session, tenant_id, framework_id, provider)[0]
 
 
 def get_report(db: Database, tenant_id: str, connector_id: str, framework_id: str, *,
@@ -204,6 +220,7 @@ def list_findings(db: Database, tenant_id: str, connector_id: str, *,
     if state is not None and state not in {s.value for s in FindingState}:
         raise ValidationFailed.single("state", "must be one of "
                                       + ", ".join(s.value for s in FindingState))
+    refuse_nul(rule=rule_id)
     with db.read() as session:
         _connector(session, tenant_id, connector_id)
         found = repo.list_findings(session, tenant_id, connector_id,
@@ -251,6 +268,8 @@ def upload_custom_rules(db: Database, tenant_id: str, text: str,
                         fmt: Format = "toml") -> list[dict[str, Any]]:
     """Validate, then add or replace (by id) the tenant's rules. Nothing is stored unless the
     whole document is valid. Re-evaluate connectors to see the rules in reports."""
+    if "\x00" in text:
+        raise ValidationFailed.single("content", "must not contain NUL characters")
     specs = parse_custom_rules(text, fmt)
     with db.write() as session:
         repo.upsert_custom_rule_specs(session, tenant_id, [s.to_dict() for s in specs])
@@ -263,6 +282,7 @@ def list_custom_rules(db: Database, tenant_id: str) -> list[dict[str, Any]]:
 
 
 def delete_custom_rule(db: Database, tenant_id: str, rule_id: str) -> None:
+    require_plausible_id("custom rule", rule_id)
     with db.write() as session:
         if not repo.delete_custom_rule_spec(session, tenant_id, rule_id):
             raise NotFound(f"custom rule {rule_id} does not exist")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cloudconnectors.domain.runs import Outcome
@@ -219,3 +219,62 @@ def delete_custom_rule_spec(session: Session, tenant_id: str, rule_id: str) -> b
     result = session.execute(delete(CustomRuleRow).where(
         CustomRuleRow.tenant_id == tenant_id, CustomRuleRow.rule_id == rule_id))
     return bool(getattr(result, "rowcount", 0))
+
+
+# --- tenant-wide reads (API listings, the overview) -------------------------------------------
+
+@dataclass(frozen=True)
+class FindingFilter:
+    connector_id: str | None = None
+    state: str | None = None
+    rule_id: str | None = None
+    resource_key: str | None = None
+
+
+def page_findings(session: Session, tenant_id: str, where: FindingFilter, *, limit: int,
+                  offset: int) -> tuple[list[tuple[str, FindingView]], int]:
+    """(connector_id, finding) pairs of the tenant, by connector, rule and resource; and the
+    total matching."""
+    conditions = [FindingRow.tenant_id == tenant_id]
+    if where.connector_id is not None:
+        conditions.append(FindingRow.connector_id == where.connector_id)
+    if where.state is not None:
+        conditions.append(FindingRow.state == where.state)
+    if where.rule_id is not None:
+        conditions.append(FindingRow.rule_id == where.rule_id)
+    if where.resource_key is not None:
+        conditions.append(FindingRow.resource_key == where.resource_key)
+    total = session.scalar(select(func.count()).select_from(FindingRow).where(*conditions))
+    rows = session.scalars(select(FindingRow).where(*conditions).order_by(
+        FindingRow.connector_id, FindingRow.rule_id, FindingRow.resource_id, FindingRow.id,
+    ).limit(limit).offset(offset))
+    return [(r.connector_id, _view(r)) for r in rows], int(total or 0)
+
+
+@dataclass(frozen=True)
+class RecentRuns:
+    """A connector's newest evaluation (counts) and its score history, newest ``limit``."""
+
+    latest: EvaluationRun
+    history: list[tuple[datetime, dict[str, Any]]]  # (evaluated_at, scores), oldest first
+
+
+def recent_runs(session: Session, tenant_id: str, limit: int) -> dict[str, RecentRuns]:
+    """Per connector of the tenant: its newest ``limit`` evaluations in one windowed query
+    (only the small ``scores`` column), plus the counts of the newest one. Hundreds of
+    connectors cost two queries, never a re-evaluation."""
+    rank = func.row_number().over(partition_by=ReportRunRow.connector_id,
+                                  order_by=(ReportRunRow.evaluated_at.desc(),
+                                            ReportRunRow.id.desc())).label("rank")
+    ranked = select(ReportRunRow.id, ReportRunRow.connector_id, ReportRunRow.evaluated_at,
+                    ReportRunRow.scores, rank).where(
+        ReportRunRow.tenant_id == tenant_id).subquery()
+    rows = session.execute(select(ranked).where(ranked.c.rank <= limit).order_by(
+        ranked.c.connector_id, ranked.c.evaluated_at)).all()
+    newest = [r.id for r in rows if r.rank == 1]
+    latest = {row.connector_id: _run(row) for row in session.scalars(
+        select(ReportRunRow).where(ReportRunRow.id.in_(newest)))} if newest else {}
+    history: dict[str, list[tuple[datetime, dict[str, Any]]]] = {}
+    for r in rows:
+        history.setdefault(r.connector_id, []).append((r.evaluated_at, dict(r.scores)))
+    return {cid: RecentRuns(run, history.get(cid, [])) for cid, run in latest.items()}
