@@ -61,6 +61,9 @@ class Plan:
     asset_delay: float = 0.0  # seconds slept after each asset
     gate: threading.Event | None = None  # collect waits for it before the first asset
     extra: dict[str, Any] = field(default_factory=dict)
+    # Emitted once, after the regions, as if read by an "account" service: e.g. an
+    # AWS::IAM::AccountPasswordPolicy record, so the compliance rules have something to judge.
+    assets: tuple[CollectedAsset, ...] = ()
 
 
 class FakeProvider(Provider):
@@ -163,6 +166,12 @@ class FakeSession(CloudSession):
                                                 count=count, calls=1 + count // 100))
                 if self.plan.give_up_after_first_region is not None:
                     raise CollectionFailed(self.plan.give_up_after_first_region)
+            for asset in self.plan.assets:
+                sink.add(asset)
+            for type_ in sorted({a.type for a in self.plan.assets}):
+                sink.report(CollectorResult(
+                    "global", "account", type_, Outcome.OK,
+                    count=sum(a.type == type_ for a in self.plan.assets), calls=1))
         finally:
             self.provider._leave(self.connector_id)
 

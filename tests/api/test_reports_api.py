@@ -1,0 +1,246 @@
+"""Frameworks, reports (one connector and the overview), exports and report refresh.
+
+Polls run through the fake AWS provider; ``create_app`` installed the post-poll hook, so a
+successful poll alone produces the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cloudconnectors.services.context import AppContext
+from cloudconnectors.services.polling import poll_now
+from tests.api.reports_world import (
+    CIS,
+    MIN_LENGTH_RULE,
+    Polled,
+    aws_connector,
+    fake_aws,
+    polled_aws,
+)
+from tests.fakes.provider import FakeProvider, Plan
+from tests.support.credentials import azure_credentials
+from tests.support.people import Person, make_person
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeProvider]:
+    with fake_aws() as provider:
+        yield provider
+
+
+@pytest.fixture
+def polled(ctx: AppContext, client: TestClient, admin: Person, fake: FakeProvider) -> Polled:
+    return polled_aws(ctx, admin)
+
+
+def _control(report: dict, control_id: str) -> dict:
+    return next(c for c in report["controls"] if c["id"] == control_id)
+
+
+def test_frameworks_list(client: TestClient, viewer: Person) -> None:
+    answer = client.get(f"{API}/frameworks", headers=viewer.headers)
+    assert answer.status_code == 200
+    [cis] = answer.json()["items"]
+    assert {k: cis[k] for k in ("id", "provider", "version")} == {
+        "id": CIS, "provider": "aws", "version": "3.0.0"}
+    assert cis["controls"] == cis["automated"] + cis["manual"] and cis["automated"] > 0
+    assert "CIS" in cis["name"]
+
+
+def test_a_poll_produces_a_report(client: TestClient, viewer: Person, polled: Polled) -> None:
+    answer = client.get(f"{API}/reports", params={"connector": polled.connector_id},
+                        headers=viewer.headers)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["framework"]["id"] == CIS  # the default for an AWS connector
+    assert report["connector_id"] == polled.connector_id
+    assert report["connector_name"] == polled.name
+    assert report["snapshot_id"] == polled.first.snapshot_id
+    assert 0 <= report["score"] < 1
+    control = _control(report, "1.8")
+    assert control["status"] == "fail"
+    [finding] = control["failing"]
+    assert finding["rule_id"] == MIN_LENGTH_RULE and finding["state"] == "open"
+    assert "minimum length is 8" in finding["reason"]
+    assert finding["first_seen"] == finding["last_seen"]
+    assert _control(report, "1.9")["status"] == "pass"
+    assert len(report["trend"]) == 1 and report["trend"][0]["score"] == report["score"]
+    assert report["fixed"] == []
+
+
+def test_fixed_findings_and_trend_over_polls(
+        ctx: AppContext, client: TestClient, viewer: Person, polled: Polled,
+        fake: FakeProvider) -> None:
+    from tests.api.reports_world import aws_plan
+
+    fake.plan = aws_plan(length=14)
+    poll_now(ctx, polled.connector_id)
+    report = client.get(f"{API}/reports", params={"connector": polled.connector_id,
+                                                  "framework": CIS},
+                        headers=viewer.headers).json()
+    assert _control(report, "1.8")["status"] == "pass"
+    [fixed] = report["fixed"]
+    assert fixed["rule_id"] == MIN_LENGTH_RULE and fixed["state"] == "fixed"
+    assert fixed["fixed_at"] is not None
+    assert [p["score"] for p in report["trend"]][-1] == report["score"]
+    assert len(report["trend"]) == 2 and report["trend"][0]["score"] < report["score"]
+    later = client.get(f"{API}/reports", headers=viewer.headers, params={
+        "connector": polled.connector_id, "fixed_since": "2999-01-01T00:00:00Z"}).json()
+    assert later["fixed"] == []
+
+
+def test_overview_lists_every_connector(
+        ctx: AppContext, client: TestClient, admin: Person, viewer: Person, polled: Polled,
+        fake: FakeProvider) -> None:
+    poll_now(ctx, polled.connector_id)
+    waiting = aws_connector(ctx, admin, "not-polled-yet")
+    azure = client.post(f"{API}/connectors", headers=admin.headers, json={
+        "name": "corp-azure", "provider": "azure", "credentials": azure_credentials()})
+    assert azure.status_code == 201
+    answer = client.get(f"{API}/reports", headers=viewer.headers)
+    assert answer.status_code == 200, answer.text
+    items = {i["connector_name"]: i for i in answer.json()["items"]}
+    assert list(items) == ["corp-azure", "not-polled-yet", "prod-aws"]  # by name
+    prod = items["prod-aws"]
+    assert set(prod) >= {"connector_id", "connector_name", "provider", "framework", "score",
+                         "passed", "failed", "manual", "not_applicable", "evaluated_at",
+                         "trend"}
+    assert prod["framework"] == CIS and prod["provider"] == "aws"
+    assert prod["failed"] >= 1 and prod["passed"] >= 1 and prod["manual"] >= 1
+    assert prod["evaluated_at"] is not None and 0 <= prod["score"] < 1
+    assert [set(p) for p in prod["trend"]] == [{"at", "score"}] * 2
+    report = client.get(f"{API}/reports", params={"connector": prod["connector_id"]},
+                        headers=viewer.headers).json()
+    assert prod["score"] == report["score"]
+    assert prod["failed"] == report["controls_by_status"]["fail"]
+    assert prod["results"] == report["results"]
+    assert items["not-polled-yet"]["connector_id"] == waiting
+    assert items["not-polled-yet"]["evaluated_at"] is None
+    assert items["not-polled-yet"]["score"] is None and items["not-polled-yet"]["trend"] == []
+    assert items["corp-azure"]["framework"] is None
+    # Naming the framework keeps only the connectors it applies to; trend is bounded.
+    only = client.get(f"{API}/reports", params={"framework": CIS, "trend": 1},
+                      headers=viewer.headers).json()["items"]
+    assert [i["connector_name"] for i in only] == ["not-polled-yet", "prod-aws"]
+    assert len(only[1]["trend"]) == 1
+
+
+def test_overview_is_per_tenant(client: TestClient, polled: Polled, ctx: AppContext) -> None:
+    stranger = make_person(ctx, tenant="other", role="admin")
+    assert client.get(f"{API}/reports", headers=stranger.headers).json() == {"items": []}
+    answer = client.get(f"{API}/reports", params={"connector": polled.connector_id},
+                        headers=stranger.headers)
+    assert answer.status_code == 404
+
+
+@pytest.mark.parametrize(("fmt", "media", "suffix"), [
+    ("json", "application/json", ".json"), ("csv", "text/csv", ".csv"),
+    ("html", "text/html", ".html"), ("ocsf", "application/json", ".ocsf.json")])
+def test_exports(client: TestClient, viewer: Person, polled: Polled, fmt: str, media: str,
+                 suffix: str) -> None:
+    answer = client.get(f"{API}/reports/export", headers=viewer.headers, params={
+        "connector": polled.connector_id, "framework": CIS, "format": fmt})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith(media)
+    disposition = answer.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=")
+    assert f'filename="prod-aws-{CIS}{suffix}"' in disposition
+    body = answer.text
+    if fmt == "json":
+        assert json.loads(body)["framework"]["id"] == CIS
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(body)))
+        assert any(r["rule_id"] == MIN_LENGTH_RULE and r["finding_state"] == "open"
+                   for r in rows)
+    elif fmt == "html":
+        assert "<html" in body and "1.8" in body
+    else:
+        events = json.loads(body)
+        assert events and events[0]["class_uid"] == 2004
+
+
+def test_export_filename_is_safe_for_any_name(
+        ctx: AppContext, client: TestClient, admin: Person, fake: FakeProvider) -> None:
+    polled = polled_aws(ctx, admin, name='Prod "eu" / Zürich')
+    answer = client.get(f"{API}/reports/export", headers=admin.headers, params={
+        "connector": polled.connector_id, "format": "csv"})
+    assert answer.status_code == 200
+    disposition = answer.headers["content-disposition"]
+    assert 'filename="Prod_eu_Z_rich-cis_aws_3_0_0.csv"' in disposition
+    assert "filename*=UTF-8''Prod%20%22eu%22%20%2F%20Z%C3%BCrich" in disposition
+
+
+def test_unknown_framework_or_format_is_422(
+        client: TestClient, viewer: Person, polled: Polled) -> None:
+    for path, params in ((f"{API}/reports", {}), (f"{API}/reports/export", {})):
+        answer = client.get(path, headers=viewer.headers, params={
+            **params, "connector": polled.connector_id, "framework": "pci"})
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == [{"field": "framework",
+                                            "rule": f"must be one of {CIS}"}]
+    answer = client.get(f"{API}/reports", headers=viewer.headers, params={"framework": "pci"})
+    assert answer.status_code == 422 and "framework" in answer.json()["detail"]
+    answer = client.get(f"{API}/reports/export", headers=viewer.headers, params={
+        "connector": polled.connector_id, "format": "pdf"})
+    assert answer.status_code == 422
+    [problem] = answer.json()["errors"]
+    assert problem["field"] == "format"
+    assert all(f in problem["rule"] for f in ("json", "csv", "html", "ocsf"))
+
+
+def test_report_of_a_connector_never_polled(
+        ctx: AppContext, client: TestClient, admin: Person) -> None:
+    connector_id = aws_connector(ctx, admin)
+    answer = client.get(f"{API}/reports", headers=admin.headers,
+                        params={"connector": connector_id})
+    assert answer.status_code == 404 and "not been evaluated" in answer.json()["detail"]
+    answer = client.post(f"{API}/connectors/{connector_id}/reports/refresh",
+                         headers=admin.headers)
+    assert answer.status_code == 409
+    assert "no complete inventory yet" in answer.json()["detail"]
+
+
+def test_refresh_re_evaluates_now(
+        client: TestClient, admin: Person, viewer: Person, polled: Polled) -> None:
+    path = f"{API}/connectors/{polled.connector_id}/reports/refresh"
+    assert client.post(path, headers=viewer.headers).status_code == 403
+    answer = client.post(path, headers=admin.headers)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["connector_id"] == polled.connector_id
+    assert body["snapshot_id"] == polled.first.snapshot_id
+    assert body["asset_count"] == 4 and body["result_count"] > 0
+    assert 0 <= body["scores"][CIS] < 1
+    assert body["findings"] == {"opened": 0, "reopened": 0, "fixed": 0,
+                                "still_open": body["findings"]["still_open"]}
+    assert body["findings"]["still_open"] >= 1
+    report = client.get(f"{API}/reports", params={"connector": polled.connector_id},
+                        headers=viewer.headers).json()
+    assert len(report["trend"]) == 2
+
+
+def test_gcp_connector_needs_a_framework(
+        ctx: AppContext, client: TestClient, admin: Person) -> None:
+    from cloudconnectors.domain.connector import ProviderName
+    from tests.fakes.connectors import make_gcp_connector
+    from tests.fakes.provider import fake_provider
+
+    with fake_provider(ProviderName.GCP, Plan()):
+        connector_id = make_gcp_connector(ctx, admin)
+        poll_now(ctx, connector_id)
+    answer = client.get(f"{API}/reports", params={"connector": connector_id},
+                        headers=admin.headers)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "framework"
+    answer = client.get(f"{API}/reports", params={"connector": connector_id, "framework": CIS},
+                        headers=admin.headers)
+    assert answer.status_code == 422 and "applies to aws connectors" in answer.text
