@@ -82,8 +82,9 @@ def resolve_framework(db: Database, tenant_id: str, connector_id: str,
         return require_framework(db, tenant_id, framework_id)
     found = default_framework(provider)
     if found is None:
-        raise ValidationFailed.single("framework", f"is required for {provider} connectors; "
-                                      "one of " + ", ".join(framework_ids(db, tenant_id)))
+        raise ValidationFailed.single(
+            "framework", f"is required: no built-in framework covers {provider} connectors "
+            "yet; known: " + ", ".join(framework_ids(db, tenant_id)))
     return found
 
 
