@@ -131,7 +131,8 @@ def summaries(db: Database, tenant_id: str, framework_id: str | None = None,
         connectors = session.execute(select(
             ConnectorRow.id, ConnectorRow.name, ConnectorRow.provider).where(
             ConnectorRow.tenant_id == tenant_id).order_by(ConnectorRow.name)).all()
-        runs = repo.recent_runs(session, tenant_id, trend_limit)
+        runs = repo.recent_runs(session, tenant_id, [c.id for c in connectors],
+                                trend_limit)
         frameworks: dict[str, Framework | None] = {}
         for provider in sorted({c.provider for c in connectors}):
             wanted = framework_id or default_framework(provider)

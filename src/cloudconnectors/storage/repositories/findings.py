@@ -3,12 +3,12 @@ evaluation needs. Every function takes the caller's session and returns plain ob
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, union_all, update
 from sqlalchemy.orm import Session
 
 from cloudconnectors.domain.runs import Outcome
@@ -251,6 +251,9 @@ def page_findings(session: Session, tenant_id: str, where: FindingFilter, *, lim
     return [(r.connector_id, _view(r)) for r in rows], int(total or 0)
 
 
+RECENT_RUNS_CHUNK = 100  # connectors per statement (SQLite allows 500 compound parts)
+
+
 @dataclass(frozen=True)
 class RecentRuns:
     """A connector's newest evaluation (counts) and its score history, newest ``limit``."""
@@ -259,22 +262,29 @@ class RecentRuns:
     history: list[tuple[datetime, dict[str, Any]]]  # (evaluated_at, scores), oldest first
 
 
-def recent_runs(session: Session, tenant_id: str, limit: int) -> dict[str, RecentRuns]:
-    """Per connector of the tenant: its newest ``limit`` evaluations in one windowed query
-    (only the small ``scores`` column), plus the counts of the newest one. Hundreds of
-    connectors cost two queries, never a re-evaluation."""
-    rank = func.row_number().over(partition_by=ReportRunRow.connector_id,
-                                  order_by=(ReportRunRow.evaluated_at.desc(),
-                                            ReportRunRow.id.desc())).label("rank")
-    ranked = select(ReportRunRow.id, ReportRunRow.connector_id, ReportRunRow.evaluated_at,
-                    ReportRunRow.scores, rank).where(
-        ReportRunRow.tenant_id == tenant_id).subquery()
-    rows = session.execute(select(ranked).where(ranked.c.rank <= limit).order_by(
-        ranked.c.connector_id, ranked.c.evaluated_at)).all()
-    newest = [r.id for r in rows if r.rank == 1]
-    latest = {row.connector_id: _run(row) for row in session.scalars(
-        select(ReportRunRow).where(ReportRunRow.id.in_(newest)))} if newest else {}
+def recent_runs(session: Session, tenant_id: str, connector_ids: Sequence[str],
+                limit: int) -> dict[str, RecentRuns]:
+    """Per connector: its newest ``limit`` evaluations (only the small ``scores`` column) and
+    the counts of the newest one. Each connector's runs are read through the
+    ``(connector_id, evaluated_at)`` index, newest first, so the cost follows the number of
+    connectors and ``limit``, not the length of the history: a few queries for hundreds of
+    connectors, never a re-evaluation."""
     history: dict[str, list[tuple[datetime, dict[str, Any]]]] = {}
-    for r in rows:
-        history.setdefault(r.connector_id, []).append((r.evaluated_at, dict(r.scores)))
-    return {cid: RecentRuns(run, history.get(cid, [])) for cid, run in latest.items()}
+    newest: dict[str, tuple[datetime, str]] = {}
+    for start in range(0, len(connector_ids), RECENT_RUNS_CHUNK):
+        parts = [select(ReportRunRow.id, ReportRunRow.connector_id, ReportRunRow.evaluated_at,
+                        ReportRunRow.scores).where(
+            ReportRunRow.tenant_id == tenant_id, ReportRunRow.connector_id == cid,
+        ).order_by(ReportRunRow.evaluated_at.desc(), ReportRunRow.id.desc()).limit(limit)
+            .subquery() for cid in connector_ids[start:start + RECENT_RUNS_CHUNK]]
+        query = union_all(*(select(*p.c) for p in parts))
+        for row in session.execute(query):
+            history.setdefault(row.connector_id, []).append((row.evaluated_at,
+                                                             dict(row.scores)))
+            key = (row.evaluated_at, row.id)
+            if row.connector_id not in newest or key > newest[row.connector_id]:
+                newest[row.connector_id] = key
+    latest = {row.connector_id: _run(row) for row in session.scalars(select(ReportRunRow).where(
+        ReportRunRow.id.in_([run_id for _at, run_id in newest.values()])))} if newest else {}
+    return {cid: RecentRuns(run, sorted(history[cid], key=lambda p: p[0]))
+            for cid, run in latest.items()}
