@@ -178,3 +178,13 @@ def test_json_upload_and_tenants_do_not_share_rules(
     assert client.delete(f"{API}/rules/custom/custom.iam.x",
                          headers=stranger.headers).status_code == 404
     assert len(client.get(f"{API}/rules/custom", headers=admin.headers).json()["items"]) == 1
+
+
+def test_long_custom_rule_ids_can_be_deleted(client: TestClient, admin: Person) -> None:
+    rule_id = "custom." + "x" * 93  # the longest allowed: 100 characters
+    content = BUCKET_RULE.replace("custom.s3.first_bucket_only", rule_id)
+    assert _upload(client, admin, content).status_code == 200
+    assert client.delete(f"{API}/rules/custom/{rule_id}", headers=admin.headers
+                         ).status_code == 204
+    assert client.delete(f"{API}/rules/custom/{rule_id}x", headers=admin.headers
+                         ).status_code == 404

@@ -73,11 +73,6 @@ def _custom_specs(session: Session, tenant_id: str) -> list[CustomRuleSpec]:
     return specs
 
 
-def custom_specs(session: Session, tenant_id: str) -> list[CustomRuleSpec]:
-    """The tenant's stored custom rules that still validate."""
-    return _custom_specs(session, tenant_id)
-
-
 def _custom_rules(specs: list[CustomRuleSpec], provider: str) -> list[Rule]:
     return [compile_custom_rule(s) for s in specs if s.provider == provider]
 
@@ -282,7 +277,8 @@ def list_custom_rules(db: Database, tenant_id: str) -> list[dict[str, Any]]:
 
 
 def delete_custom_rule(db: Database, tenant_id: str, rule_id: str) -> None:
-    require_plausible_id("custom rule", rule_id)
+    if not rule_id or len(rule_id) > 100 or not rule_id.isprintable():  # IDs are <= 100
+        raise NotFound(f"custom rule {rule_id[:100]!r} does not exist")
     with db.write() as session:
         if not repo.delete_custom_rule_spec(session, tenant_id, rule_id):
             raise NotFound(f"custom rule {rule_id} does not exist")
