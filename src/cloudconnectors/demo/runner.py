@@ -19,10 +19,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from cloudconnectors.api.app import create_app
-from cloudconnectors.config import load_settings
+from cloudconnectors.config import ENV_PREFIX, load_settings
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
-from cloudconnectors.demo.seed import seed_customer_account
+from cloudconnectors.demo.seed import REGIONS, seed_customer_account
 from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services import connectors as connector_service
@@ -157,6 +157,8 @@ def run_demo(
         os.environ.pop("AWS_PROFILE", None)
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(sandbox.platform_environment())
+        # The sandbox account has resources in these regions only: poll just them.
+        os.environ.setdefault(f"{ENV_PREFIX}AWS_REGIONS", ",".join(REGIONS))
         settings = load_settings(
             data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'cloudconnectors.db'}"
         )
