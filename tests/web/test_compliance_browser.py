@@ -207,3 +207,27 @@ def test_report_page_of_another_tenant_is_not_found(
     response = page.goto(f"/compliance/connectors/{evaluated[0].connector_id}/reports/{CIS}")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="Connector not found")).to_be_visible()
+
+
+def test_missing_routes_and_unevaluated_connectors_are_said_in_words(
+    page: Page, ctx: AppContext, admin: Person, evaluated: list[Evaluated]
+) -> None:
+    """A server without the reports routes (FastAPI's bare 404) and a connector not evaluated
+    yet (a 404 with a reason) read as notes, not as errors or blank pages."""
+    not_found = {"detail": "Not Found"}
+    page.route("**/api/v1/frameworks", lambda route: route.fulfill(
+        status=404, content_type="application/json", body=json.dumps(not_found)))
+    ui_sign_in(page, admin.email)
+    page.goto("/compliance/reports")
+    wait_ready(page)
+    expect(page.locator("#compliance-note")).to_have_text(
+        "Compliance frameworks are not available on this server yet; the assets below are.")
+    expect(page.locator(".ov-card")).to_have_count(2)
+
+    reason = "connector acme-prod has not been evaluated yet; evaluate it after its first poll"
+    page.route(REPORTS, lambda route: route.fulfill(
+        status=404, content_type="application/json", body=json.dumps({"detail": reason})))
+    page.goto(f"/compliance/connectors/{evaluated[0].connector_id}/reports/{CIS}")
+    wait_ready(page)
+    expect(page.locator("#r-note")).to_have_text(reason)
+    expect(page.locator("#r-summary")).to_contain_text("No report to show.")
