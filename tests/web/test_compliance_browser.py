@@ -198,6 +198,12 @@ def test_viewer_reads_reports_without_write_controls(
     expect(page.get_by_role("button", name="Refresh reports")).to_have_count(0)
     expect(page.get_by_role("button", name="Export as JSON")).to_be_visible()
 
+    # The connector page links to its report for each framework that covers its provider.
+    page.get_by_role("link", name="acme-staging").click()
+    wait_ready(page)
+    page.locator("#c-reports").get_by_role("link", name=re.compile("^CIS Amazon")).click()
+    expect(page).to_have_url(re.compile(rf"/reports/{CIS}$"))
+
 
 def test_report_page_of_another_tenant_is_not_found(
     page: Page, ctx: AppContext, evaluated: list[Evaluated]
