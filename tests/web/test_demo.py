@@ -59,6 +59,7 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
                 first = client.get(link)
                 assert first.status_code == 200 and "Connectors" in first.text
                 seen["connectors"] = _wait_for_first_polls(client, options.port)
+                seen["evaluated"] = _evaluated(data_dir, seen["connectors"])
                 seen["again"] = httpx.get(link, follow_redirects=False).status_code
             endpoint = next(line.rsplit(" ", 1)[1] for line in lines if "moto" in line)
             customer = _customer_session(endpoint)
@@ -92,6 +93,8 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
         assert connectors[provider]["status"] == "offline"
         assert "collection is not available in this version yet" in (
             connectors[provider]["last_error"] or "")
+    # Each successful poll is evaluated into compliance reports (the post-poll step).
+    assert seen["evaluated"] is True
     assert seen["again"] == 403  # the sign-in link works once
     assert seen["instances"] == 4 and seen["ssh_open"] is True
     assert seen["users"] == ["alice", "build-bot"]
@@ -111,6 +114,33 @@ def _wait_for_first_polls(client: httpx.Client, port: int) -> dict[str, dict[str
             states = {p: c["status"] for p, c in found.items()}
             raise AssertionError(f"first polls not finished in {FIRST_POLLS_TIMEOUT} s: {states}")
         time.sleep(0.5)
+
+
+def _evaluated(data_dir: Path, connectors: dict[str, dict[str, object]]) -> bool:
+    """Whether the AWS connector's poll was evaluated (read from the demo's own database)."""
+    from cloudconnectors.domain.errors import NotFound
+    from cloudconnectors.services.reports import get_report
+    from cloudconnectors.storage.db import Database
+    from cloudconnectors.storage.tables import ConnectorRow
+
+    aws = connectors["aws"]
+    db = Database(f"sqlite:///{data_dir / 'cloudconnectors.db'}")
+    try:
+        with db.read() as session:
+            row = session.get(ConnectorRow, aws["id"])
+            assert row is not None
+            tenant_id = row.tenant_id
+        deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
+        while True:
+            try:
+                report = get_report(db, tenant_id, str(aws["id"]), "cis_aws_3_0_0")
+                return report.score is not None and bool(report.controls)
+            except NotFound:  # not evaluated yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+    finally:
+        db.dispose()
 
 
 def test_demo_is_a_command_of_the_cli() -> None:

@@ -28,6 +28,8 @@ from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.services.polling import POST_POLL_HOOKS, add_post_poll_hook
+from cloudconnectors.services.reports import evaluate_connector
 from cloudconnectors.services.users import authenticate_password, create_user
 
 ADMIN_EMAIL = "admin@demo.cloudconnectors.local"
@@ -105,6 +107,11 @@ def _create_connectors(
     )
 
 
+def evaluate_after_poll(ctx: AppContext, tenant_id: str, connector_id: str) -> object:
+    """Post-poll step: the compliance reports follow each successful poll of the demo."""
+    return evaluate_connector(ctx.db, tenant_id, connector_id)
+
+
 def _start_scheduler(ctx: AppContext, say: Callable[[str], None]) -> Any:
     try:
         module = importlib.import_module("cloudconnectors.scheduler.embedded")
@@ -167,6 +174,9 @@ def run_demo(
         password = secrets.token_urlsafe(9)
         principal = _create_people(ctx, password)
         _create_connectors(ctx, principal, sandbox.endpoint, say)
+        if evaluate_after_poll not in POST_POLL_HOOKS:
+            add_post_poll_hook(evaluate_after_poll)
+            stack.callback(POST_POLL_HOOKS.remove, evaluate_after_poll)
         scheduler = _start_scheduler(ctx, say)
         if scheduler is not None and callable(getattr(scheduler, "stop", None)):
             stack.callback(scheduler.stop)
