@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cloudconnectors import __version__
 from cloudconnectors.cli import connectors, report, scan, serve, tokens, users, worker
+from cloudconnectors.cli.demo import demo
 from cloudconnectors.cli.output import EXIT_FAILED, EXIT_INTERRUPTED, fail, one_line
 from cloudconnectors.domain.errors import CloudConnectorsError
 
@@ -77,6 +78,7 @@ cli.add_command(users.users)
 cli.add_command(tokens.tokens)
 cli.add_command(scan.scan)
 cli.add_command(report.report)
+cli.add_command(demo)
 
 
 def main() -> None:
