@@ -169,7 +169,7 @@ def test_real_process_add_and_list(run_process: Cli) -> None:
 
 
 def test_scan_and_report_are_not_available_yet(run: Cli) -> None:
-    for args in (["scan", "prod"], ["report", "prod", "--framework", "cis", "--format", "csv"]):
+    for args in (["report", "prod", "--framework", "cis", "--format", "csv"],):
         done = run(*args)
         assert done.code == 2
         assert done.stderr == f"error: {args[0]}: not available in this build yet\n"

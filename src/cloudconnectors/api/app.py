@@ -8,6 +8,7 @@ from cloudconnectors import __version__
 from cloudconnectors.api.errors import install_error_handlers
 from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
 from cloudconnectors.api.routes import (
+    artifacts,
     assets,
     connectors,
     diagnostics,
@@ -27,6 +28,7 @@ ROUTERS: list[APIRouter] = [
     assets.router,
     platform.router,
     external_ids.router,
+    artifacts.router,
     me.router,
 ]
 
