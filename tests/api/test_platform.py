@@ -8,6 +8,8 @@ import boto3
 import pytest
 from fastapi.testclient import TestClient
 
+from cloudconnectors.providers.aws.artifacts import group_actions
+from cloudconnectors.providers.aws.declarations import Group
 from tests.support.credentials import aws_credentials
 from tests.support.moto_server import MOTO_ACCOUNT
 from tests.support.people import Person
@@ -26,16 +28,22 @@ def test_platform_names_its_account_and_every_cloud_requirement(
     assert "arn:aws:iam::aws:policy/SecurityAudit" in aws["managed_policies"]
     assert {"eks:ListFargateProfiles", "eks:DescribeFargateProfile"} <= set(
         aws["required_actions"])
-    assert len(aws["custom_policy_services"]) == 14
+    assert "Amazon EFS" in aws["custom_policy_services"]
     actions = aws["custom_policy"]["Statement"][0]["Action"]
-    assert "elasticfilesystem:Describe*" in actions and "eks:ListFargateProfiles" in actions
+    # Generated from the declarations: exactly what the custom collectors call.
+    assert actions == group_actions(Group.CUSTOM)
+    assert "elasticfilesystem:DescribeFileSystems" in actions
+    assert aws["eks_policy"]["Statement"][0]["Action"] == group_actions(Group.EKS_FARGATE)
     principal = aws["trust_policy"]["Statement"][0]["Principal"]["AWS"]
     assert principal == f"arn:aws:iam::{MOTO_ACCOUNT}:root"
     role = aws["cloudformation_template"]["Resources"]["CloudConnectorsRole"]["Properties"]
     assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/SecurityAudit"]
-    assert role["Policies"][0]["PolicyDocument"] == aws["custom_policy"]
+    inline = {p["PolicyName"]: p["PolicyDocument"] for p in role["Policies"]}
+    assert inline["CloudConnectorsReadOnly"] == aws["custom_policy"]
+    assert inline["CloudConnectorsEksFargate"] == aws["eks_policy"]
     trust = role["AssumeRolePolicyDocument"]["Statement"][0]
     assert trust["Condition"]["StringEquals"]["sts:ExternalId"] == {"Ref": "ExternalId"}
+    assert "/api/v1/providers/aws/artifacts/custom-policy" in aws["artifacts"]
     assert {r["role"] for r in body["gcp"]["roles"]} == {"roles/viewer",
                                                        "roles/iam.securityReviewer"}
     assert len(body["gcp"]["apis"]) == 10
@@ -114,5 +122,5 @@ def test_cloudformation_template_creates_the_role(client: TestClient, admin: Per
     assert trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] == (
         issued["external_id"])
     # moto's CloudFormation does not attach ManagedPolicyArns; the inline policy it does make.
-    assert iam.list_role_policies(RoleName="CcTestRole")["PolicyNames"] == [
-        "CloudConnectorsReadOnly"]
+    assert sorted(iam.list_role_policies(RoleName="CcTestRole")["PolicyNames"]) == [
+        "CloudConnectorsEksFargate", "CloudConnectorsReadOnly"]

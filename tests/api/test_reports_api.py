@@ -121,8 +121,10 @@ def test_overview_lists_every_connector(
     report = client.get(f"{API}/reports", params={"connector": prod["connector_id"]},
                         headers=viewer.headers).json()
     assert prod["score"] == report["score"]
-    assert prod["failed"] == report["controls_by_status"]["fail"]
-    assert prod["results"] == report["results"]
+    assert prod["failed"] == report["results"]["fail"]
+    assert prod["passed"] == report["results"]["pass"]
+    assert prod["score"] == round(prod["passed"] / (prod["passed"] + prod["failed"]), 4)
+    assert prod["controls"] == report["controls_by_status"]
     assert items["not-polled-yet"]["connector_id"] == waiting
     assert items["not-polled-yet"]["evaluated_at"] is None
     assert items["not-polled-yet"]["score"] is None and items["not-polled-yet"]["trend"] == []

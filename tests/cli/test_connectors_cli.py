@@ -168,13 +168,6 @@ def test_real_process_add_and_list(run_process: Cli) -> None:
     assert failed.code == 1 and failed.stderr == "error: run_frequency_minutes: minimum is 60\n"
 
 
-def test_scan_is_not_available_yet(run: Cli) -> None:
-    for args in (["scan", "prod"],):
-        done = run(*args)
-        assert done.code == 2
-        assert done.stderr == f"error: {args[0]}: not available in this build yet\n"
-
-
 @pytest.mark.usefixtures("tenant")
 def test_refresh_wait_reports_the_poll_outcome(run: Cli, ctx: AppContext) -> None:
     assert run(*azure_args("w"), input="s\n").code == 0

@@ -200,6 +200,8 @@ def test_cli_output_never_shows_secrets(
         (["connectors", "show", "az", "--json"], None),
         (["connectors", "show", "gcp"], None),
         (["connectors", "show", "gcp", "--json"], None),
+        (["scan", "az"], None),
+        (["scan", "gcp", "--json"], None),
     ]
     for args, stdin in runs:
         result = CliRunner().invoke(cli, args, input=stdin, env=env)

@@ -67,6 +67,7 @@ PATH_OBJECTS: dict[str, tuple[bool, Callable[[Tenant], str]]] = {
     "run_id": (True, lambda t: t.run_id),
     "asset_id": (True, lambda t: t.asset_id),
     "rule_id": (True, lambda t: t.rule_id),  # custom rule IDs are per tenant
+    "kind": (False, lambda t: "trust-policy"),  # an AWS setup file's kind
 }
 # (method, path) -> a body that would be accepted (so only tenancy or role can refuse it)
 SAMPLE_BODIES: dict[tuple[str, str], Callable[[Tenant], dict[str, Any]]] = {
@@ -78,7 +79,8 @@ SAMPLE_BODIES: dict[tuple[str, str], Callable[[Tenant], dict[str, Any]]] = {
 VIEWER_MAY_WRITE: set[tuple[str, str]] = set()
 PUBLIC_ROUTES: set[tuple[str, str]] = set()
 # Query parameters that name another object; B's value must not reveal B's data to A.
-OBJECT_QUERY_PARAMS = {"connector", "connector_id"}
+OBJECT_QUERY_PARAMS = {"connector", "connector_id", "external_id"}
+QUERY_VALUES: dict[str, Callable[[Tenant], str]] = {"external_id": lambda t: t.external_id}
 
 
 def _rule(rule_id: str) -> str:
@@ -133,8 +135,8 @@ def call(client: TestClient, method: str, path: str, route: Operation, person: P
     kwargs: dict[str, Any] = {"headers": person.headers}
     if body is not None:
         kwargs["json"] = body(body_of)
-    params = {name: objects_of.connector_id for name in route.query_names
-              if name in OBJECT_QUERY_PARAMS}
+    params = {name: QUERY_VALUES.get(name, lambda t: t.connector_id)(objects_of)
+              for name in route.query_names if name in OBJECT_QUERY_PARAMS}
     return client.request(method, fill(path, objects_of), params=params or None, **kwargs)
 
 

@@ -3,23 +3,42 @@
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cloudconnectors.api.app import create_app
+from cloudconnectors.config import ENV_PREFIX
 from cloudconnectors.services.context import AppContext
+from tests.support.aws_seed import account_session, seed_account
+from tests.support.moto_server import AWS_TEST_ENV, MotoServer
 from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from tests.web.polling import PollDriver, RealPolls, SimulatedPolls, real_polling_available
 from tests.web.standins import add_missing_contract_routes
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 SIMULATED_ROLE_ARN = "arn:aws:iam::111122223333:role/CloudConnectorsAudit"
+POLL_REGIONS = ("us-east-1", "eu-west-1")  # a real poll of two regions stays quick
 
 
 @pytest.fixture
-def server(ctx: AppContext) -> Iterator[str]:
+def aws_platform(ctx: AppContext, moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The platform's own AWS identity is moto's default account, as in ``tests/api``: the
+    real External ID route and the artifacts need it. Returns the endpoint."""
+    for key, value in AWS_TEST_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv(f"{ENV_PREFIX}AWS_REGIONS", ",".join(POLL_REGIONS))
+    ctx.settings = dataclasses.replace(ctx.settings, aws_endpoint_url=moto_server.url)
+    return moto_server.url
+
+
+@pytest.fixture
+def server(ctx: AppContext, aws_platform: str) -> Iterator[str]:
     app = create_app(ctx)
     add_missing_contract_routes(app)
     with live_server(ctx, app) as url:
@@ -50,28 +69,23 @@ def page(browser, server: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def polls(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[PollDriver, str]]:
-    """(driver, role ARN): the real scheduler polling a seeded moto account once the
-    scheduler and the AWS collector exist; otherwise the state machine driven by hand."""
+def polls(ctx: AppContext, aws_platform: str) -> Iterator[tuple[PollDriver, str]]:
+    """(driver, role ARN): the real embedded scheduler polling a freshly seeded customer
+    account in the session's moto server through the real AWS provider (regions limited to
+    ``POLL_REGIONS``); the state machine driven by hand only in a build without them."""
     if not real_polling_available():
         yield SimulatedPolls(ctx), SIMULATED_ROLE_ARN
         return
-    from cloudconnectors.demo.sandbox import MotoSandbox
-    from cloudconnectors.demo.seed import seed_customer_account
-
-    with MotoSandbox() as sandbox:
-        for key, value in sandbox.platform_environment().items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
-        ctx.settings = dataclasses.replace(ctx.settings, aws_endpoint_url=sandbox.endpoint)
-        seeded = seed_customer_account(sandbox.endpoint, external_id="cc-seeded-before-issue")
-        driver = RealPolls(ctx)
-        try:
-            yield driver, seeded.role_arn
-        finally:
-            driver.stop()
+    account = f"{secrets.randbelow(10**12):012d}"  # moto keeps each account apart
+    seed_account(account_session(aws_platform, account), aws_platform, POLL_REGIONS,
+                 instances=3, buckets=2, users=2, security_groups=2)
+    driver = RealPolls(ctx)
+    try:
+        yield driver, f"arn:aws:iam::{account}:role/CloudConnectorsAudit"
+    finally:
+        driver.stop()
 
 
-def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

@@ -50,6 +50,7 @@ def test_create_aws_connector_then_it_goes_online_and_refreshes(
     page: Page, ctx: AppContext, admin_user: Person, polls: tuple[PollDriver, str]
 ) -> None:
     driver, role_arn = polls
+    assert driver.real, "the embedded scheduler and the AWS collector are in this build"
     ui_sign_in(page, admin_user.email)
     expect(page.get_by_text("No connectors yet")).to_be_visible()
     screenshot(page, "01-connectors-empty")

@@ -7,7 +7,9 @@ Their answers are served here by the browser's request interception in the docum
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -17,6 +19,7 @@ from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
 from cloudconnectors.services.users import principal_for_token
 from tests.support.credentials import aws_credentials
+from tests.support.moto_server import MOTO_ACCOUNT
 from tests.support.people import make_person
 from tests.web.browser_helpers import ui_sign_in, wait_ready
 from tests.web.conftest import screenshot
@@ -100,24 +103,30 @@ def test_connector_page_renders_runs_checklist_and_counts(page: Page, ctx: AppCo
     screenshot(page, "14-connector-details")
 
 
-def test_aws_setup_files_download_from_the_drawer(page: Page, ctx: AppContext) -> None:
+def test_aws_setup_files_download_from_the_drawer(page: Page, ctx: AppContext,
+                                                  tmp_path: Path) -> None:
+    """The files come from the server (the real artifacts route, or its stand-in until it
+    lands), carry this opening's External ID and the platform account from moto."""
     admin = make_person(ctx, tenant="acme", role="admin", password=PASSWORD)
-    requested: list[str] = []
-
-    def artifact(route: Route) -> None:
-        requested.append(route.request.url)
-        route.fulfill(status=200, content_type="application/json",
-                      headers={"Content-Disposition": 'attachment; filename="trust-policy.json"'},
-                      body=json.dumps({"Version": "2012-10-17"}))
-
-    page.route("**/api/v1/providers/aws/artifacts/**", artifact)
     ui_sign_in(page, admin.email)
     page.get_by_role("button", name="New Connector").click()
     drawer = page.get_by_role("dialog", name="New Connector")
     drawer.locator("label.provider-option", has_text="Amazon Web Services").click()
     external_id = drawer.locator("#nc-external-id")
-    expect(external_id).not_to_have_text("…")
+    expect(external_id).to_have_text(re.compile(r"^cc-"))
+    expect(drawer.locator("#nc-account-id")).to_have_text(MOTO_ACCOUNT)
+    issued = external_id.inner_text()
     with page.expect_download() as download:
         drawer.get_by_role("button", name="Trust policy (JSON)").click()
-    assert download.value.suggested_filename == "trust-policy.json"
-    assert requested and f"external_id={external_id.inner_text()}" in requested[0]
+    assert download.value.suggested_filename.endswith(".json")
+    saved = tmp_path / "trust.json"
+    download.value.save_as(saved)
+    trust = json.loads(saved.read_text())
+    statement = trust["Statement"][0]
+    assert MOTO_ACCOUNT in json.dumps(statement["Principal"])
+    assert issued in json.dumps(statement["Condition"])
+    for label in ("Custom policy (JSON)", "EKS Fargate policy (JSON)", "CloudFormation template"):
+        with page.expect_download() as other:
+            drawer.get_by_role("button", name=label).click()
+        assert other.value.suggested_filename
+    expect(drawer.locator("#nc-artifact-note")).to_be_hidden()

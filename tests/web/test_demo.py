@@ -21,6 +21,7 @@ from cloudconnectors.demo.seed import CUSTOMER_ACCOUNT_ID, REGIONS
 from tests.web.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+FIRST_POLLS_TIMEOUT = 120  # seconds: a real poll of three regions of the sandbox
 
 
 def _customer_session(endpoint: str) -> boto3.Session:
@@ -36,7 +37,8 @@ def _customer_session(endpoint: str) -> boto3.Session:
 def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION",
-                "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+                "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN",
+                "CLOUDCONNECTORS_AWS_REGIONS"):
         # run_demo sets these; setenv first so monkeypatch restores the original afterwards.
         monkeypatch.setenv(key, "placeholder")
         monkeypatch.delenv(key)
@@ -56,8 +58,8 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
             with httpx.Client(follow_redirects=True) as client:
                 first = client.get(link)
                 assert first.status_code == 200 and "Connectors" in first.text
-                listed = client.get(f"http://127.0.0.1:{options.port}/api/v1/connectors").json()
-                seen["connectors"] = {c["provider"]: c for c in listed["items"]}
+                seen["connectors"] = _wait_for_first_polls(client, options.port)
+                seen["evaluated"] = _evaluated(data_dir, seen["connectors"])
                 seen["again"] = httpx.get(link, follow_redirects=False).status_code
             endpoint = next(line.rsplit(" ", 1)[1] for line in lines if "moto" in line)
             customer = _customer_session(endpoint)
@@ -83,11 +85,70 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
     assert isinstance(connectors, dict) and set(connectors) == {"aws", "gcp", "azure"}
     role_arn = connectors["aws"]["credentials"]["role_arn"]
     assert role_arn == f"arn:aws:iam::{CUSTOMER_ACCOUNT_ID}:role/CloudConnectorsAudit"
+    # The real scheduler polled the sandbox through the real AWS provider.
+    assert connectors["aws"]["status"] == "online", connectors["aws"]["last_error"]
+    assert connectors["aws"]["discovery"] == "success"
+    assert connectors["aws"]["last_error"] is None
+    for provider in ("gcp", "azure"):
+        assert connectors[provider]["status"] == "offline"
+        assert "collection is not available in this version yet" in (
+            connectors[provider]["last_error"] or "")
+    # Each successful poll is evaluated into compliance reports (the post-poll step).
+    assert seen["evaluated"] is True
     assert seen["again"] == 403  # the sign-in link works once
     assert seen["instances"] == 4 and seen["ssh_open"] is True
     assert seen["users"] == ["alice", "build-bot"]
     assert any(f"http://127.0.0.1:{port}/" in line for line in lines)
     assert (data_dir / "cloudconnectors.db").exists()  # --data-dir is kept
+
+
+def _wait_for_first_polls(client: httpx.Client, port: int) -> dict[str, dict[str, object]]:
+    """The connectors by provider once every first poll finished (bounded wait)."""
+    deadline = time.monotonic() + FIRST_POLLS_TIMEOUT
+    while True:
+        listed = client.get(f"http://127.0.0.1:{port}/api/v1/connectors").json()
+        found = {c["provider"]: c for c in listed["items"]}
+        if all(c["status"] in ("online", "offline") for c in found.values()):
+            return found
+        if time.monotonic() > deadline:
+            states = {p: c["status"] for p, c in found.items()}
+            raise AssertionError(f"first polls not finished in {FIRST_POLLS_TIMEOUT} s: {states}")
+        time.sleep(0.5)
+
+
+def _evaluated(data_dir: Path, connectors: dict[str, dict[str, object]]) -> bool:
+    """Whether the AWS connector's poll was evaluated (read from the demo's own database)."""
+    from cloudconnectors.domain.errors import NotFound
+    from cloudconnectors.services.reports import get_report
+    from cloudconnectors.storage.db import Database
+    from cloudconnectors.storage.tables import ConnectorRow
+
+    aws = connectors["aws"]
+    db = Database(f"sqlite:///{data_dir / 'cloudconnectors.db'}")
+    try:
+        with db.read() as session:
+            row = session.get(ConnectorRow, aws["id"])
+            assert row is not None
+            tenant_id = row.tenant_id
+        deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
+        while True:
+            try:
+                report = get_report(db, tenant_id, str(aws["id"]), "cis_aws_3_0_0")
+                return report.score is not None and bool(report.controls)
+            except NotFound:  # not evaluated yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+    finally:
+        db.dispose()
+
+
+def test_demo_is_a_command_of_the_cli() -> None:
+    from cloudconnectors.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["demo", "--help"])
+    assert result.exit_code == 0
+    assert "--data-dir" in result.output
 
 
 def test_demo_refuses_a_busy_port_in_one_line() -> None:

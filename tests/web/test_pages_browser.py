@@ -78,7 +78,7 @@ def test_viewer_sees_everything_but_no_write_control(page: Page, ctx: AppContext
     page.goto("/compliance/reports")
     wait_ready(page)
     expect(page.locator(".ov-card")).to_have_count(1)
-    expect(page.get_by_role("button", name="Refresh reports", exact=False)).to_have_count(0)
+    expect(page.get_by_role("button", name="Refresh", exact=False)).to_have_count(0)
     # And the API refuses the writes the controls would have made.
     status = page.evaluate(
         """async (id) => (await fetch(`/api/v1/connectors/${id}/refresh`, {method: "POST",
@@ -133,9 +133,9 @@ def test_overview_summarises_each_connector_and_refreshes(page: Page, ctx: AppCo
     card = page.locator(".ov-card", has_text="acme-prod")
     expect(card).to_contain_text("Online")
     screenshot(page, "13-overview")
-    card.get_by_role("button", name="Refresh reports for acme-prod").click()
+    card.get_by_role("button", name="Refresh inventory of acme-prod").click()
     expect(card.locator(".badge")).to_have_text("Refreshing")
-    expect(page.locator("#toast")).to_contain_text("Refreshing reports for acme-prod")
+    expect(page.locator("#toast")).to_contain_text("Polling acme-prod again")
 
 
 def test_connector_page_notices_when_the_connector_is_deleted(page: Page, ctx: AppContext) -> None:

@@ -8,6 +8,7 @@ from cloudconnectors import __version__
 from cloudconnectors.api.errors import install_error_handlers
 from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
 from cloudconnectors.api.routes import (
+    artifacts,
     assets,
     connectors,
     custom_rules,
@@ -32,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     assets.router,
     platform.router,
     external_ids.router,
+    artifacts.router,
     me.router,
     frameworks.router,
     reports.router,

@@ -94,6 +94,24 @@ def detail_response(status: int, detail: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": detail})
 
 
+# Most specific first; every other error this package raises on purpose is a 400.
+STATUS_BY_ERROR: dict[type[CloudConnectorsError], int] = {
+    NotFound: 404,
+    PermissionDenied: 403,
+    Conflict: 409,
+    PlatformUnavailable: 503,
+    ProviderError: 502,
+    CloudConnectorsError: 400,
+}
+
+
+def _status_of(exc: Exception) -> int:
+    for error_class, status in STATUS_BY_ERROR.items():
+        if isinstance(exc, error_class):
+            return status
+    return 400
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -105,29 +123,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: ValidationFailed) -> JSONResponse:
         return problem_response(422, exc.problems)
 
-    @app.exception_handler(NotFound)
-    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return detail_response(404, str(exc))
+    async def _detail(_: Request, exc: Exception) -> JSONResponse:
+        # Starlette picks the most specific class in the exception's MRO.
+        return detail_response(_status_of(exc), str(exc))
 
-    @app.exception_handler(PermissionDenied)
-    async def _forbidden(_: Request, exc: PermissionDenied) -> JSONResponse:
-        return detail_response(403, str(exc))
-
-    @app.exception_handler(Conflict)
-    async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return detail_response(409, str(exc))
-
-    @app.exception_handler(PlatformUnavailable)
-    async def _unavailable(_: Request, exc: PlatformUnavailable) -> JSONResponse:
-        return detail_response(503, str(exc))
-
-    @app.exception_handler(ProviderError)
-    async def _provider(_: Request, exc: ProviderError) -> JSONResponse:
-        return detail_response(502, str(exc))
-
-    @app.exception_handler(CloudConnectorsError)
-    async def _other(_: Request, exc: CloudConnectorsError) -> JSONResponse:
-        return detail_response(400, str(exc))
+    for error_class in STATUS_BY_ERROR:
+        app.add_exception_handler(error_class, _detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -5,8 +5,10 @@ A connector is addressed by its ID or its name, inside the tenant chosen by ``--
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
@@ -34,6 +36,7 @@ from cloudconnectors.providers.aws.credentials import AwsCredentials
 from cloudconnectors.providers.base import parse_credentials
 from cloudconnectors.services import connectors as service
 from cloudconnectors.services import platform
+from cloudconnectors.services.aws_artifacts import ArtifactKind, connector_artifact
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import issue_external_id
 
@@ -219,3 +222,23 @@ def external_id(tenant: str | None) -> None:
     click.echo(platform.trust_policy_hint(account, value))
     click.echo(value)
 
+
+
+@connectors.command("artifacts")
+@click.argument("connector")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in ArtifactKind]),
+              help="Which setup file of the AWS role.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the file here instead of printing it.")
+@tenant_option
+def artifacts(connector: str, kind: str, output: str | None, tenant: str | None) -> None:
+    """Print (or save) an AWS connector's setup file, filled with its External ID."""
+    with operator(tenant) as (ctx, principal):
+        found = service.find_connector(ctx, principal, connector)
+        artifact = connector_artifact(ctx, principal, found.id, ArtifactKind(kind))
+    text = json.dumps(artifact.document, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {artifact.kind.value} of {found.name} to {output}.", err=True)

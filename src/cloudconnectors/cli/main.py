@@ -11,7 +11,18 @@ from click.exceptions import NoArgsIsHelpError
 from sqlalchemy.exc import SQLAlchemyError
 
 from cloudconnectors import __version__
-from cloudconnectors.cli import connectors, frameworks, report, rules, scan, serve, tokens, users
+from cloudconnectors.cli import (
+    connectors,
+    frameworks,
+    report,
+    rules,
+    scan,
+    serve,
+    tokens,
+    users,
+    worker,
+)
+from cloudconnectors.cli.demo import demo
 from cloudconnectors.cli.output import EXIT_FAILED, EXIT_INTERRUPTED, fail, one_line
 from cloudconnectors.domain.errors import CloudConnectorsError
 
@@ -71,6 +82,7 @@ def cli() -> None:
 
 
 cli.add_command(serve.serve)
+cli.add_command(worker.worker)
 cli.add_command(connectors.connectors)
 cli.add_command(users.users)
 cli.add_command(tokens.tokens)
@@ -78,6 +90,7 @@ cli.add_command(scan.scan)
 cli.add_command(report.report)
 cli.add_command(frameworks.frameworks)
 cli.add_command(rules.rules)
+cli.add_command(demo)
 
 
 def main() -> None:

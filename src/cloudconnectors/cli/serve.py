@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import click
 
+from cloudconnectors.scheduler.embedded import EmbeddedScheduler
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.hooks import install_default_hooks
-
-SCHEDULER_MODULE = "cloudconnectors.scheduler.embedded"
-
-
-def _embedded_scheduler(ctx: AppContext) -> Any | None:
-    """The embedded scheduler if this build has one (imported lazily)."""
-    try:
-        module = importlib.import_module(SCHEDULER_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and SCHEDULER_MODULE.startswith(exc.name):
-            return None
-        raise
-    return module.EmbeddedScheduler(ctx)
 
 
 @click.command()
@@ -37,15 +22,10 @@ def serve(host: str, port: int, log_level: str) -> None:
 
     install_default_hooks()  # before the scheduler's first poll
     ctx = AppContext.create()
-    scheduler = _embedded_scheduler(ctx)
-    if scheduler is not None:
-        scheduler.start()
-    else:
-        click.echo("note: no embedded scheduler in this build; connectors are not polled",
-                   err=True)
+    scheduler = EmbeddedScheduler(ctx)
+    scheduler.start()
     try:
         uvicorn.run(create_app(ctx), host=host, port=port, log_level=log_level)
     finally:
-        if scheduler is not None:
-            scheduler.stop()
+        scheduler.stop()
         ctx.close()

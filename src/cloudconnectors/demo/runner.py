@@ -19,16 +19,17 @@ from typing import Any
 from fastapi import FastAPI
 
 from cloudconnectors.api.app import create_app
-from cloudconnectors.config import load_settings
+from cloudconnectors.config import ENV_PREFIX, load_settings
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
-from cloudconnectors.demo.seed import seed_customer_account
+from cloudconnectors.demo.seed import REGIONS, seed_customer_account
 from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import issue_external_id
-from cloudconnectors.services.hooks import install_default_hooks
+from cloudconnectors.services.hooks import evaluate_after_poll, install_default_hooks
+from cloudconnectors.services.polling import POST_POLL_HOOKS
 from cloudconnectors.services.users import authenticate_password, create_user
 
 ADMIN_EMAIL = "admin@demo.cloudconnectors.local"
@@ -158,6 +159,8 @@ def run_demo(
         os.environ.pop("AWS_PROFILE", None)
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(sandbox.platform_environment())
+        # The sandbox account has resources in these regions only: poll just them.
+        os.environ.setdefault(f"{ENV_PREFIX}AWS_REGIONS", ",".join(REGIONS))
         settings = load_settings(
             data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'cloudconnectors.db'}"
         )
@@ -166,7 +169,9 @@ def run_demo(
         password = secrets.token_urlsafe(9)
         principal = _create_people(ctx, password)
         _create_connectors(ctx, principal, sandbox.endpoint, say)
-        install_default_hooks()  # the demo's polls produce reports
+        if evaluate_after_poll not in POST_POLL_HOOKS:  # the demo's polls produce reports
+            install_default_hooks()
+            stack.callback(POST_POLL_HOOKS.remove, evaluate_after_poll)
         scheduler = _start_scheduler(ctx, say)
         if scheduler is not None and callable(getattr(scheduler, "stop", None)):
             stack.callback(scheduler.stop)

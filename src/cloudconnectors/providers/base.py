@@ -157,3 +157,9 @@ class Provider(ABC):
     @abstractmethod
     def resource_types(self) -> list[ResourceTypeInfo]:
         """Every asset type this provider collects."""
+
+    def results_per_region(self, scope: str) -> int | None:
+        """How many collector results a poll reports per region of ``scope`` (``regional``,
+        or ``global`` for the one account-wide pseudo-region); None when unknown. Progress
+        displays size their bars with it."""
+        return None

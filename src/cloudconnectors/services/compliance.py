@@ -103,11 +103,11 @@ class ConnectorSummary:
     provider: str
     framework: str | None  # None: no framework applies to this connector's provider
     score: float | None
-    passed: int  # controls by status, as in a report's ``controls_by_status``
-    failed: int
+    passed: int  # individual results of the framework's rules, as in a report's ``results``
+    failed: int  # (so passed / (passed + failed) is the score)
     manual: int
     not_applicable: int
-    results: dict[str, int]  # individual results of the framework's rules
+    controls: dict[str, int]  # controls by status, as in a report's ``controls_by_status``
     evaluated_at: datetime | None
     snapshot_id: str | None
     trend: list[TrendScore]
@@ -175,8 +175,8 @@ def _summary(connector_id: str, name: str, provider: str, framework: Framework |
     return ConnectorSummary(
         connector_id=connector_id, connector_name=name, provider=provider,
         framework=framework.id if framework else None, score=score,
-        passed=statuses["pass"], failed=statuses["fail"], manual=statuses["manual"],
-        not_applicable=statuses["not_applicable"], results=results,
+        passed=results["pass"], failed=results["fail"], manual=results["manual"],
+        not_applicable=results["not_applicable"], controls=statuses,
         evaluated_at=runs.latest.evaluated_at if runs else None,
         snapshot_id=runs.latest.snapshot_id if runs else None, trend=trend)
 

@@ -1,9 +1,9 @@
 """What the platform tells a user before they connect a cloud.
 
 The AWS account ID users must trust comes from ``sts:GetCallerIdentity`` over the standard
-credential chain. The AWS provider owns that call
-(:func:`cloudconnectors.providers.aws.platform.platform_account_id`); until it is present in
-a build, a direct STS call with the same endpoint override stands in for it.
+credential chain (:func:`cloudconnectors.providers.aws.platform.platform_account_id`). The
+AWS policies and the CloudFormation template come from the AWS provider, generated from its
+resource declarations, so what we ask for is exactly what the collectors call.
 
 The per-provider requirements are data (DESIGN section 2), shown by ``GET /api/v1/platform``
 and by the CLI when it issues an External ID.
@@ -11,26 +11,20 @@ and by the CLI when it issues an External ID.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from cloudconnectors.config import Settings
 from cloudconnectors.domain.errors import ProviderError
+from cloudconnectors.providers.aws import artifacts as aws_artifacts
+from cloudconnectors.providers.aws import platform as aws_platform
+from cloudconnectors.providers.aws.declarations import Group
 
 __all__ = [
-    "AWS_CUSTOM_POLICY_SERVICES",
     "PlatformUnavailable",
-    "aws_cloudformation_template",
-    "aws_custom_policy",
-    "aws_trust_policy",
     "platform_account_id",
     "setup_requirements",
+    "trust_policy_hint",
 ]
-
-_NO_CREDENTIALS_FIX = (
-    "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run on an "
-    "instance/task role) for the platform's own account, then restart the service."
-)
 
 
 class PlatformUnavailable(ProviderError):
@@ -40,63 +34,10 @@ class PlatformUnavailable(ProviderError):
 def platform_account_id(settings: Settings) -> str:
     """The platform's AWS account ID; :class:`PlatformUnavailable` with a fix if unknown."""
     try:
-        module = importlib.import_module("cloudconnectors.providers.aws.platform")
-    except ModuleNotFoundError:
-        return _sts_account_id(settings)
-    try:
-        return str(module.platform_account_id(settings))
+        return aws_platform.platform_account_id(settings)
     except ProviderError as exc:
         raise PlatformUnavailable(str(exc)) from None
 
-
-_account_cache: dict[str | None, str] = {}
-
-
-def _sts_account_id(settings: Settings) -> str:
-    """Stand-in for the AWS provider's call; cached per endpoint once it succeeds."""
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
-    if settings.aws_endpoint_url in _account_cache:
-        return _account_cache[settings.aws_endpoint_url]
-    try:
-        sts = boto3.Session(region_name="us-east-1").client(
-            "sts", endpoint_url=settings.aws_endpoint_url
-        )
-        account = str(sts.get_caller_identity()["Account"])
-        _account_cache[settings.aws_endpoint_url] = account
-        return account
-    except NoCredentialsError:
-        reason = "no credentials were found"
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        reason = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".strip()
-    except BotoCoreError as exc:
-        reason = str(exc)
-    raise PlatformUnavailable(
-        f"the platform's own AWS account is unknown ({reason}). {_NO_CREDENTIALS_FIX}"
-    )
-
-
-# (display name, IAM service prefix, read-only actions) of the custom policy's services.
-AWS_CUSTOM_POLICY_SERVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Amazon EFS", "elasticfilesystem", ("Describe*",)),
-    ("AWS Step Functions", "states", ("List*", "Describe*")),
-    ("Amazon QLDB", "qldb", ("List*", "Describe*")),
-    ("AWS Lambda", "lambda", ("List*", "GetFunction*", "GetPolicy")),
-    ("Amazon MSK", "kafka", ("List*", "Describe*")),
-    ("Amazon API Gateway", "apigateway", ("GET",)),
-    ("AWS Backup", "backup", ("List*", "Describe*", "GetBackupVaultAccessPolicy")),
-    ("AWS WAF", "wafv2", ("List*", "Get*")),
-    ("Amazon EBS", "ebs", ("ListSnapshotBlocks",)),
-    ("Amazon EMR", "elasticmapreduce", ("List*", "Describe*")),
-    ("AWS Glue", "glue", ("GetDataCatalogEncryptionSettings", "GetSecurityConfigurations")),
-    ("Amazon GuardDuty", "guardduty", ("List*", "Get*")),
-    ("AWS CodeBuild", "codebuild", ("List*", "BatchGetProjects")),
-    ("AWS Directory Service", "ds", ("Describe*", "List*")),
-)
-AWS_MANAGED_POLICIES = ("arn:aws:iam::aws:policy/SecurityAudit",)
-AWS_EKS_FARGATE_ACTIONS = ("eks:ListFargateProfiles", "eks:DescribeFargateProfile")
 
 GCP_ROLES = (
     ("roles/viewer", "Viewer"),
@@ -125,78 +66,14 @@ AZURE_MINIMAL_PERMISSIONS = (
 )
 
 
-def aws_custom_policy() -> dict[str, Any]:
-    actions = list(AWS_EKS_FARGATE_ACTIONS)
-    for _, prefix, verbs in AWS_CUSTOM_POLICY_SERVICES:
-        actions.extend(f"{prefix}:{verb}" for verb in verbs)
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "CloudConnectorsReadOnly",
-                "Effect": "Allow",
-                "Action": actions,
-                "Resource": "*",
-            }
-        ],
-    }
-
-
-def aws_trust_policy(platform_account: str, external_id: str) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{platform_account}:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
-            }
-        ],
-    }
-
-
-def aws_cloudformation_template(platform_account: str) -> dict[str, Any]:
-    """A stack creating the role: trust with the External ID parameter, SecurityAudit,
-    and the custom read-only policy."""
-    trust = aws_trust_policy(platform_account, "EXTERNAL_ID")
-    trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = {"Ref": "ExternalId"}
-    return {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "Read-only role for Cloud Connectors",
-        "Parameters": {
-            "ExternalId": {
-                "Type": "String",
-                "Description": "The External ID issued by POST /api/v1/providers/aws/external-ids",
-            },
-            "RoleName": {"Type": "String", "Default": "CloudConnectors"},
-        },
-        "Resources": {
-            "CloudConnectorsRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "RoleName": {"Ref": "RoleName"},
-                    "AssumeRolePolicyDocument": trust,
-                    "ManagedPolicyArns": list(AWS_MANAGED_POLICIES),
-                    "Policies": [
-                        {"PolicyName": "CloudConnectorsReadOnly",
-                         "PolicyDocument": aws_custom_policy()}
-                    ],
-                },
-            }
-        },
-        "Outputs": {"RoleArn": {"Value": {"Fn::GetAtt": ["CloudConnectorsRole", "Arn"]}}},
-    }
-
-
 def trust_policy_hint(platform_account: str | None, external_id: str) -> str:
     """One paragraph for a person creating or fixing the role."""
     trusted = platform_account or "<the platform's AWS account ID>"
     return (
         f"The role's trust policy must allow sts:AssumeRole by arn:aws:iam::{trusted}:root "
-        f"with the condition sts:ExternalId = {external_id}; attach SecurityAudit, "
-        f"{' and '.join(AWS_EKS_FARGATE_ACTIONS)} and the custom read-only policy "
-        "(GET /api/v1/platform shows it)."
+        f"with the condition sts:ExternalId = {external_id}; attach SecurityAudit, the EKS "
+        "Fargate policy and the custom read-only policy (`cloudconnectors connectors artifacts "
+        "CONNECTOR --kind cloudformation` prints a template doing all of it)."
     )
 
 
@@ -205,16 +82,23 @@ def setup_requirements(platform_account: str) -> dict[str, Any]:
     return {
         "aws": {
             "platform_account_id": platform_account,
-            "managed_policies": list(AWS_MANAGED_POLICIES),
-            "required_actions": list(AWS_EKS_FARGATE_ACTIONS),
-            "custom_policy_services": [name for name, _, _ in AWS_CUSTOM_POLICY_SERVICES],
-            "custom_policy": aws_custom_policy(),
-            "trust_policy": aws_trust_policy(platform_account, "<external_id>"),
-            "cloudformation_template": aws_cloudformation_template(platform_account),
+            "managed_policies": [aws_artifacts.SECURITY_AUDIT_ARN],
+            "required_actions": aws_artifacts.group_actions(Group.EKS_FARGATE),
+            "custom_policy_services": aws_artifacts.custom_policy_services(),
+            "custom_policy": aws_artifacts.custom_policy(),
+            "eks_policy": aws_artifacts.eks_fargate_policy(),
+            "trust_policy": aws_artifacts.trust_policy(platform_account, "<external_id>"),
+            "cloudformation_template": aws_artifacts.cloudformation_template(platform_account),
+            "artifacts": [
+                f"/api/v1/providers/aws/artifacts/{kind.value}"
+                + ("?external_id=<external_id>" if kind.needs_external_id else "")
+                for kind in aws_artifacts.ArtifactKind
+            ],
             "steps": [
                 "Issue an External ID: POST /api/v1/providers/aws/external-ids.",
-                f"Create an IAM role trusting account {platform_account} with that External ID.",
-                "Attach SecurityAudit and the custom policy below to the role.",
+                f"Create an IAM role trusting account {platform_account} with that External ID "
+                "(the CloudFormation template does it all).",
+                "Attach SecurityAudit, the EKS Fargate policy and the custom policy below.",
                 "Create the connector with the role's ARN and the External ID.",
             ],
         },

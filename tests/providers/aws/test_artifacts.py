@@ -6,9 +6,12 @@ import json
 
 from cloudconnectors.providers.aws.artifacts import (
     SECURITY_AUDIT_ARN,
+    ArtifactKind,
     cloudformation_template,
     custom_policy,
+    custom_policy_services,
     eks_fargate_policy,
+    render,
     trust_policy,
 )
 from cloudconnectors.providers.aws.declarations import Group
@@ -61,3 +64,26 @@ def test_cloudformation_template_creates_the_role() -> None:
     assert inline["CloudConnectorsEksFargate"] == eks_fargate_policy()
     assert template["Outputs"]["RoleArn"]["Value"] == {"Fn::GetAtt": ["CloudConnectorsRole",
                                                                       "Arn"]}
+
+
+def test_every_custom_policy_service_has_a_name() -> None:
+    names = custom_policy_services()
+    assert all(" " in name for name in names), names  # an IAM prefix means a missing name
+    assert {"Amazon EFS", "AWS Lambda", "Amazon EBS", "AWS Directory Service"} <= set(names)
+
+
+def test_template_without_external_id_takes_it_as_a_parameter() -> None:
+    template = cloudformation_template(PLATFORM)
+    assert set(template["Parameters"]) == {"ExternalId", "RoleName"}
+    props = template["Resources"]["CloudConnectorsRole"]["Properties"]
+    assert props["RoleName"] == {"Ref": "RoleName"}
+    condition = props["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+    assert condition == {"StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}}}
+
+
+def test_render_each_kind() -> None:
+    for kind in ArtifactKind:
+        document = render(kind, PLATFORM, EXTERNAL_ID)
+        assert json.loads(json.dumps(document)) == document
+        assert kind.filename == f"cloudconnectors-{kind.value}.json"
+        assert (EXTERNAL_ID in json.dumps(document)) is kind.needs_external_id

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from cloudconnectors.api.deps import AdminDep, ContextDep
 from cloudconnectors.api.schemas.common import ErrorOut
 from cloudconnectors.api.schemas.external_ids import ExternalIdOut
+from cloudconnectors.providers.aws.artifacts import trust_policy
 from cloudconnectors.services import platform
 from cloudconnectors.services.external_ids import issue_external_id
 
@@ -25,5 +26,5 @@ def create_external_id(ctx: ContextDep, principal: AdminDep) -> ExternalIdOut:
     return ExternalIdOut(
         external_id=external_id,
         platform_account_id=account,
-        trust_policy=platform.aws_trust_policy(account, external_id),
+        trust_policy=trust_policy(account, external_id),
     )

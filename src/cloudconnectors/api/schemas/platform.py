@@ -12,12 +12,18 @@ class AwsSetupOut(BaseModel):
     managed_policies: list[str] = Field(description="AWS-managed policies to attach to the role.")
     required_actions: list[str] = Field(description="Actions needed beyond SecurityAudit.")
     custom_policy_services: list[str]
-    custom_policy: dict[str, Any] = Field(description="The custom read-only policy, to paste.")
+    custom_policy: dict[str, Any] = Field(
+        description="The custom read-only policy, to paste (generated from what is collected)."
+    )
+    eks_policy: dict[str, Any] = Field(description="The EKS Fargate read policy, to paste.")
     trust_policy: dict[str, Any] = Field(
         description="The role's trust policy; replace <external_id> with the issued one."
     )
     cloudformation_template: dict[str, Any] = Field(
         description="A CloudFormation stack creating the role (parameter ExternalId)."
+    )
+    artifacts: list[str] = Field(
+        description="Download paths of the setup files (fill in the issued External ID)."
     )
     steps: list[str]
 

@@ -99,11 +99,13 @@ class ConnectorReportSummary(BaseModel):
     provider: str
     framework: str | None = Field(description="None when no framework applies yet.")
     score: float | None
-    passed: int = Field(description="Controls passing.")
-    failed: int = Field(description="Controls failing.")
-    manual: int = Field(description="Controls a person must check.")
-    not_applicable: int = Field(description="Controls with nothing to check.")
-    results: dict[str, int] = Field(description="Individual results by status.")
+    passed: int = Field(description="Results (one per rule and resource) that passed; "
+                        "score = passed / (passed + failed).")
+    failed: int = Field(description="Results that failed.")
+    manual: int = Field(description="Results a person must check.")
+    not_applicable: int = Field(description="Results with nothing to check.")
+    controls: dict[str, int] = Field(description="Controls by status: pass, fail, manual, "
+                                     "not_applicable.")
     evaluated_at: datetime | None = Field(description="None until first evaluated.")
     snapshot_id: str | None
     trend: list[TrendPointOut] = Field(description="Score per evaluation, oldest first.")
@@ -113,7 +115,7 @@ class ConnectorReportSummary(BaseModel):
         return cls(
             connector_id=s.connector_id, connector_name=s.connector_name, provider=s.provider,
             framework=s.framework, score=s.score, passed=s.passed, failed=s.failed,
-            manual=s.manual, not_applicable=s.not_applicable, results=s.results,
+            manual=s.manual, not_applicable=s.not_applicable, controls=s.controls,
             evaluated_at=s.evaluated_at, snapshot_id=s.snapshot_id,
             trend=[TrendPointOut(at=p.at, score=p.score) for p in s.trend])
 

@@ -6,6 +6,7 @@ role we ask for is exactly what the collectors call and the two cannot drift apa
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from cloudconnectors.providers.aws.declarations import Group, ResourceType
@@ -14,17 +15,38 @@ from cloudconnectors.providers.aws.resources import RESOURCES
 __all__ = [
     "ROLE_NAME",
     "SECURITY_AUDIT_ARN",
+    "ArtifactKind",
     "cloudformation_template",
     "custom_policy",
+    "custom_policy_services",
     "eks_fargate_policy",
     "group_actions",
     "group_policy",
+    "render",
     "trust_policy",
 ]
 
 SECURITY_AUDIT_ARN = "arn:aws:iam::aws:policy/SecurityAudit"
 ROLE_NAME = "CloudConnectors"
 _POLICY_VERSION = "2012-10-17"
+# IAM prefix -> the service's name, for people reading the custom policy's scope. ``ec2``
+# appears in the custom group only for EBS account settings.
+_SERVICE_NAMES = {
+    "elasticfilesystem": "Amazon EFS",
+    "states": "AWS Step Functions",
+    "qldb": "Amazon QLDB",
+    "lambda": "AWS Lambda",
+    "kafka": "Amazon MSK",
+    "apigateway": "Amazon API Gateway",
+    "backup": "AWS Backup",
+    "wafv2": "AWS WAF",
+    "ec2": "Amazon EBS",
+    "elasticmapreduce": "Amazon EMR",
+    "glue": "AWS Glue",
+    "guardduty": "Amazon GuardDuty",
+    "codebuild": "AWS CodeBuild",
+    "ds": "AWS Directory Service",
+}
 _SIDS = {
     Group.SECURITY_AUDIT: "CloudConnectorsSecurityAuditReads",
     Group.EKS_FARGATE: "CloudConnectorsEksFargateReadOnly",
@@ -54,6 +76,13 @@ def custom_policy() -> dict[str, Any]:
     return group_policy(Group.CUSTOM)
 
 
+def custom_policy_services(resources: tuple[ResourceType, ...] = RESOURCES) -> list[str]:
+    """The services the custom policy covers, named for people (the IAM prefix when a new
+    service has no name in the table yet)."""
+    prefixes = {a.split(":", 1)[0] for a in group_actions(Group.CUSTOM, resources)}
+    return sorted({_SERVICE_NAMES.get(p, p) for p in prefixes})
+
+
 def eks_fargate_policy() -> dict[str, Any]:
     return group_policy(Group.EKS_FARGATE)
 
@@ -73,19 +102,34 @@ def trust_policy(platform_account_id: str, external_id: str) -> dict[str, Any]:
 
 
 def cloudformation_template(
-    platform_account_id: str, external_id: str, role_name: str = ROLE_NAME
+    platform_account_id: str, external_id: str | None = None, role_name: str = ROLE_NAME
 ) -> dict[str, Any]:
     """A stack that creates the role with everything a poll needs; its output is the ARN
-    to paste into the connector."""
-    return {
+    to paste into the connector. Without ``external_id`` the template takes it (and the
+    role name) as stack parameters, for a template shown before any ID is issued."""
+    template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "Read-only role for Cloud Connectors posture polling.",
+    }
+    trust = trust_policy(platform_account_id, external_id or "")
+    name: Any = role_name
+    if external_id is None:
+        template["Parameters"] = {
+            "ExternalId": {"Type": "String", "Description":
+                           "The External ID issued by POST /api/v1/providers/aws/external-ids"},
+            "RoleName": {"Type": "String", "Default": role_name},
+        }
+        trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = {
+            "Ref": "ExternalId"}
+        name = {"Ref": "RoleName"}
+    return {
+        **template,
         "Resources": {
             "CloudConnectorsRole": {
                 "Type": "AWS::IAM::Role",
                 "Properties": {
-                    "RoleName": role_name,
-                    "AssumeRolePolicyDocument": trust_policy(platform_account_id, external_id),
+                    "RoleName": name,
+                    "AssumeRolePolicyDocument": trust,
                     "ManagedPolicyArns": [SECURITY_AUDIT_ARN],
                     "Policies": [
                         {"PolicyName": "CloudConnectorsEksFargate",
@@ -103,3 +147,36 @@ def cloudformation_template(
             },
         },
     }
+
+
+class ArtifactKind(StrEnum):
+    """The files a user downloads to set up the role (``cloudconnectors-<kind>.json``)."""
+
+    TRUST_POLICY = "trust-policy"
+    CUSTOM_POLICY = "custom-policy"
+    EKS_POLICY = "eks-policy"
+    CLOUDFORMATION = "cloudformation"
+
+    @property
+    def needs_external_id(self) -> bool:
+        """Trust policy and template name the External ID (and the platform account)."""
+        return self in (ArtifactKind.TRUST_POLICY, ArtifactKind.CLOUDFORMATION)
+
+    @property
+    def filename(self) -> str:
+        return f"cloudconnectors-{self.value}.json"
+
+
+def render(kind: ArtifactKind, platform_account_id: str | None = None,
+           external_id: str | None = None) -> dict[str, Any]:
+    """The document for ``kind``; the account and External ID are required by the kinds
+    whose ``needs_external_id`` is true."""
+    if kind is ArtifactKind.CUSTOM_POLICY:
+        return custom_policy()
+    if kind is ArtifactKind.EKS_POLICY:
+        return eks_fargate_policy()
+    if not platform_account_id or not external_id:
+        raise ValueError(f"{kind.value} needs the platform account ID and the External ID")
+    if kind is ArtifactKind.TRUST_POLICY:
+        return trust_policy(platform_account_id, external_id)
+    return cloudformation_template(platform_account_id, external_id)

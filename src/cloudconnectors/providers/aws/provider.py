@@ -83,6 +83,10 @@ class AwsProvider(Provider):
         return diagnose(results, _platform_account_or_placeholder(context),
                         str(public_credentials.get("external_id") or "<external-id>"))
 
+    def results_per_region(self, scope: str) -> int | None:
+        """The engine reports once per (region, declaration); global ones once in all."""
+        return sum(1 for resource in RESOURCES if resource.scope.value == scope)
+
     def resource_types(self) -> list[ResourceTypeInfo]:
         return [
             ResourceTypeInfo(type_, resource.service, resource.scope.value)

@@ -6,6 +6,7 @@ without waiting for a second round trip.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -148,3 +149,28 @@ def connector_page(request: Request, connector_id: str) -> Response:
         request, web_session, tab="connectors", connector=connector, initial_connector=initial
     )
     return _render(request, "connector.html", context)
+
+
+FRAMEWORK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+@router.get("/compliance/connectors/{connector_id}/reports/{framework_id}",
+            response_class=HTMLResponse)
+def report_page(request: Request, connector_id: str, framework_id: str) -> Response:
+    """One connector's report against one framework; the data comes from ``/api/v1/reports``."""
+    web_session = current_session(request)
+    if web_session is None:
+        return RedirectResponse(signin_url_for(request), status_code=303)
+    try:
+        if not FRAMEWORK_ID.match(framework_id):
+            raise NotFound(f"framework {framework_id!r} does not exist")
+        connector = service.get_connector(context_of(request), web_session.principal, connector_id)
+    except NotFound:
+        return _render(
+            request, "not_found.html", _base(request, web_session, tab="overview"), status=404
+        )
+    config = {"connectorId": connector.id, "connectorName": connector.name,
+              "frameworkId": framework_id, "canWrite": web_session.principal.can_write}
+    context = _base(request, web_session, tab="overview", connector=connector,
+                    framework_id=framework_id, page_config=config)
+    return _render(request, "report.html", context)

@@ -7,6 +7,7 @@ import {
   discoveryBadge, duration, fmtDate, fmtNumber, nextPollCell, PROVIDERS, statusBadge, timeCell,
 } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
+import { reportHref } from "./compliance.js";
 
 const config = readJson("page-config");
 const tracker = new RefreshTracker();
@@ -197,3 +198,20 @@ lastKey = `${connector.status}|${connector.last_run_at}|${connector.updated_at}`
 loadDetails();
 const stop = every(POLL_MS, poll);
 document.body.dataset.ready = "true"; // tests and the benchmark wait for this
+
+// Links to this connector's report for each framework that covers its provider.
+async function loadFrameworks() {
+  const target = $("#c-reports");
+  try {
+    const answer = await api("GET", "/frameworks");
+    const mine = (answer.items ?? []).filter((f) => !f.provider || f.provider === connector.provider);
+    replace(target, mine.length
+      ? h("ul", { class: "report-links" }, mine.map((f) => h("li", {},
+        h("a", { href: reportHref(connector.id, f.id) }, `${f.name}${f.version ? ` v${f.version}` : ""}`),
+        h("span", { class: "muted" }, ` · ${f.controls} controls`))))
+      : h("p", { class: "muted" }, `No framework covers ${PROVIDERS[connector.provider]?.long ?? connector.provider} connectors in this version yet.`));
+  } catch (error) {
+    replace(target, error instanceof ApiError && error.routeMissing ? unavailable("Compliance reports") : failed("Compliance reports", error));
+  }
+}
+loadFrameworks();

@@ -8,6 +8,7 @@ import {
 const ARTIFACT_FILES = {
   "trust-policy": "cloudconnectors-trust-policy.json",
   "custom-policy": "cloudconnectors-custom-policy.json",
+  "eks-policy": "cloudconnectors-eks-fargate-policy.json",
   cloudformation: "cloudconnectors-role.yaml",
 };
 

@@ -1,5 +1,7 @@
-// The Overview tab: a card per connector with assets by type and region, and Refresh reports.
+// The Overview tab: compliance per connector and framework first, then a card per connector
+// with its assets by type and region (and Refresh, which polls the connector again).
 import { api, ApiError } from "./api.js";
+import { ComplianceOverview } from "./overview_compliance.js";
 import { $, h, readJson, replace, toast } from "./dom.js";
 import { discoveryBadge, fmtNumber, providerLabel, statusBadge, timeCell } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
@@ -62,12 +64,12 @@ async function loadSummary(entry) {
       : h("p", { class: "muted" }, "No region discovered yet."));
 }
 
-async function refreshReports(c, button) {
+async function refreshInventory(c, button) {
   button.disabled = true;
   try {
     const answer = await api("POST", `/connectors/${encodeURIComponent(c.id)}/refresh`);
     tracker.requested(answer.connector);
-    toast(answer.queued ? `Refreshing reports for ${c.name}.` : `${c.name} is already refreshing.`);
+    toast(answer.queued ? `Polling ${c.name} again.` : `${c.name} is already refreshing.`);
     render(answer.connector);
   } catch (error) {
     toast(`Refresh failed: ${error.message}`, "error");
@@ -86,8 +88,8 @@ function render(c) {
       h("p", { class: "ov-meta muted" }),
       h("div", { class: "card-summary" }, h("p", { class: "muted" }, "Loading…")));
     if (config.canWrite) {
-      const button = h("button", { type: "button", class: "btn btn-small btn-secondary", "aria-label": `Refresh reports for ${c.name}` }, "Refresh reports");
-      button.addEventListener("click", () => refreshReports(entry.connector, button));
+      const button = h("button", { type: "button", class: "btn btn-small btn-secondary", "aria-label": `Refresh inventory of ${c.name}` }, "Refresh inventory");
+      button.addEventListener("click", () => refreshInventory(entry.connector, button));
       card.append(h("footer", { class: "ov-foot" }, button));
     }
     entry = { card, connector: c, summaryKey: null };
@@ -117,22 +119,8 @@ async function load() {
 
 $("#ov-prev").addEventListener("click", () => { offset = Math.max(0, offset - PAGE); load(); });
 $("#ov-next").addEventListener("click", () => { offset += PAGE; load(); });
-$("#refresh-all")?.addEventListener("click", async (event) => {
-  const button = event.currentTarget;
-  button.disabled = true;
-  let queued = 0;
-  for (const { connector } of cards.values()) {
-    try {
-      const answer = await api("POST", `/connectors/${encodeURIComponent(connector.id)}/refresh`);
-      tracker.requested(answer.connector);
-      if (answer.queued) queued += 1;
-    } catch { /* reported per card on the next tick */ }
-  }
-  toast(`Refresh requested for ${queued} connector${queued === 1 ? "" : "s"}.`);
-  button.disabled = false;
-  load();
-});
-
 load().catch((error) => replace($("#overview-cards"), h("p", { class: "note note-error" }, `Could not load connectors: ${error.message}`)));
 every(POLL_MS, load);
+const compliance = new ComplianceOverview({ canWrite: config.canWrite });
+compliance.start().finally(() => { document.body.dataset.complianceReady = "true"; });
 document.body.dataset.ready = "true"; // tests and the benchmark wait for this

@@ -1,0 +1,193 @@
+// One connector's report against one framework: score and trend, controls with their status,
+// the failing resources of a control, and every finding of one resource.
+import { api, ApiError } from "./api.js";
+import { $, $$, h, readJson, replace } from "./dom.js";
+import {
+  controlStatusChip, exportReport, passFailBar, refreshReports, scoreCell, sparkline,
+} from "./compliance.js";
+import { fmtDate, fmtNumber, timeCell } from "./format.js";
+
+const config = readJson("page-config");
+const ORDER = { fail: 0, manual: 1, pass: 2, not_applicable: 3 };
+const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
+const dialog = $("#resource-dialog");
+let report = null;
+let opener = null;
+
+const query = () => new URLSearchParams({ connector: config.connectorId, framework: config.frameworkId });
+const plural = (n, one, many = `${one}s`) => `${fmtNumber(n)} ${n === 1 ? one : many}`;
+
+function showNote(text, error = false) {
+  const note = $("#r-note");
+  note.hidden = !text;
+  note.textContent = text ?? "";
+  note.classList.toggle("note-error", error);
+}
+
+function renderSummary() {
+  const r = report;
+  const results = r.results ?? {};
+  const byStatus = r.controls_by_status ?? {};
+  const fw = r.framework ?? {};
+  $("#r-framework").textContent = `${fw.name ?? config.frameworkId}${fw.version ? ` v${fw.version}` : ""}`;
+  $("#r-crumb").textContent = fw.name ?? config.frameworkId;
+  const trend = (r.trend ?? []).map((p) => ({ at: p.evaluated_at ?? p.at, score: p.score }));
+  replace($("#r-summary"), h("div", { class: "r-stats" },
+    h("div", { class: "stat stat-score" }, h("p", { class: "stat-label" }, "Score"),
+      h("p", { class: "stat-value" }, scoreCell(r.score))),
+    h("div", { class: "stat stat-wide" }, h("p", { class: "stat-label" }, "Automated results"),
+      passFailBar({ passed: results.pass ?? 0, failed: results.fail ?? 0,
+        manual: results.manual ?? 0, not_applicable: results.not_applicable ?? 0 })),
+    h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Controls"),
+      h("ul", { class: "status-counts" }, ["fail", "manual", "pass", "not_applicable"].map((s) =>
+        h("li", {}, controlStatusChip(s), " ", h("strong", {}, fmtNumber(byStatus[s] ?? 0)))))),
+    h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Last evaluation"),
+      h("p", { class: "stat-value-small" }, timeCell(r.evaluated_at, "never"))),
+    h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Trend"),
+      sparkline(trend, { width: 160, height: 36 }))));
+}
+
+function resourceLabel(f) {
+  return f.resource_name || f.resource_id;
+}
+
+function failingTable(control) {
+  return h("table", { class: "data compact failing" },
+    h("caption", { class: "visually-hidden" }, `Resources failing control ${control.id}`),
+    h("thead", {}, h("tr", {},
+      ["Resource", "Type", "Region", "Reason", "First seen", "Last seen"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, [...control.failing]
+      .sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9))
+      .map((f) => h("tr", {},
+        h("td", {}, h("button", { type: "button", class: "link-btn", dataset: { resource: f.resource_key },
+          "aria-label": `All findings of ${resourceLabel(f)}` }, resourceLabel(f))),
+        h("td", {}, h("code", {}, f.resource_type)),
+        h("td", {}, f.region),
+        h("td", { class: "reason" }, f.reason),
+        h("td", {}, timeCell(f.first_seen, "—")),
+        h("td", {}, timeCell(f.last_seen, "—"))))));
+}
+
+function controlItem(control) {
+  const failing = control.failing ?? [];
+  const counts = control.status === "fail"
+    ? plural(failing.length || control.failed, "failing resource")
+    : control.status === "pass" ? plural(control.passed, "resource passes", "resources pass")
+      : control.status === "manual" ? "check by hand" : "nothing to check";
+  const details = h("details", { class: `control control-${control.status}`, dataset: { control: control.id } },
+    h("summary", {},
+      h("span", { class: "control-id" }, control.id),
+      h("span", { class: "control-title" }, control.title,
+        control.section ? h("span", { class: "control-section muted" }, control.section) : null),
+      h("span", { class: "control-counts muted" }, counts),
+      controlStatusChip(control.status)));
+  const body = [];
+  if (failing.length) body.push(failingTable(control));
+  else if (control.status === "fail") body.push(h("p", { class: "muted" }, `${plural(control.failed, "result")} failed.`));
+  if (control.notes?.length) body.push(h("ul", { class: "notes" }, control.notes.map((n) => h("li", {}, n))));
+  if (control.rules?.length) {
+    body.push(h("p", { class: "help" }, "Checked by ", control.rules.map((r, i) => [i ? ", " : "", h("code", {}, r)]),
+      control.automated === false ? " (partly by hand)" : ""));
+  }
+  if (!body.length) body.push(h("p", { class: "muted" }, "No automated check: review this control by hand."));
+  details.append(h("div", { class: "control-body" }, body));
+  return details;
+}
+
+function renderControls() {
+  const filter = $("#r-filter").value;
+  const controls = [...(report.controls ?? [])]
+    .filter((c) => !filter || c.status === filter)
+    .sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9));
+  const open = new Set($$("details.control[open]").map((d) => d.dataset.control));
+  replace($("#r-controls"), controls.length
+    ? controls.map((c) => { const d = controlItem(c); if (open.has(c.id)) d.open = true; return d; })
+    : h("p", { class: "empty-state" }, "No control has this status."));
+  $("#r-count").textContent = `${plural(controls.length, "control")} shown of ${fmtNumber(report.controls?.length ?? 0)}.`;
+}
+
+function findingsOf(key) {
+  const found = [];
+  for (const c of report.controls ?? []) {
+    for (const f of c.failing ?? []) if (f.resource_key === key) found.push({ control: c, finding: f });
+  }
+  return found;
+}
+
+async function openResource(key, button) {
+  const found = findingsOf(key);
+  if (!found.length) return;
+  opener = button;
+  const first = found[0].finding;
+  $("#resource-title").textContent = resourceLabel(first);
+  // Findings from the API when it offers them (any framework); the report's otherwise.
+  let extra = null;
+  try {
+    const params = new URLSearchParams({ connector: config.connectorId, resource: key });
+    const answer = await api("GET", `/findings?${params}`);
+    extra = (answer?.items ?? []).filter((f) => f.resource_key === key);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+  }
+  const rows = extra?.length
+    ? extra.map((f) => ({ control: null, finding: f }))
+    : found;
+  replace($("#resource-body"),
+    h("dl", { class: "facts" },
+      h("dt", {}, "Type"), h("dd", {}, h("code", {}, first.resource_type)),
+      h("dt", {}, "Region"), h("dd", {}, first.region),
+      h("dt", {}, "Identifier"), h("dd", {}, h("code", { class: "wrap" }, first.resource_id))),
+    h("h3", {}, plural(rows.length, "finding")),
+    h("ul", { class: "findings" }, rows.map(({ control, finding: f }) => h("li", { class: "finding" },
+      h("p", { class: "finding-head" },
+        control ? h("strong", {}, `${control.id} `, control.title) : h("strong", {}, f.rule_id),
+        h("span", { class: `sev sev-${f.severity}` }, f.severity)),
+      h("p", { class: "reason" }, f.reason),
+      h("p", { class: "help" }, "Rule ", h("code", {}, f.rule_id), ` · ${f.state}`,
+        " · first seen ", fmtDate(f.first_seen), " · last seen ", fmtDate(f.last_seen),
+        f.times_reopened ? ` · reopened ${plural(f.times_reopened, "time")}` : "")))));
+  dialog.showModal();
+  $("[data-close]", dialog).focus();
+}
+
+async function load() {
+  try {
+    report = await api("GET", `/reports?${query()}`);
+  } catch (error) {
+    const missing = error instanceof ApiError && error.routeMissing;
+    showNote(missing ? "Compliance reports are not available on this server yet."
+      : error.status === 404 ? `${error.message}` : `The report could not be loaded: ${error.message}`,
+    !missing && error.status !== 404);
+    replace($("#r-summary"), h("p", { class: "muted" }, "No report to show."));
+    replace($("#r-controls"));
+    return;
+  }
+  showNote(null);
+  renderSummary();
+  renderControls();
+}
+
+$("#r-filter").addEventListener("change", renderControls);
+$("#r-controls").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-resource]");
+  if (button) openResource(button.dataset.resource, button);
+});
+dialog.addEventListener("close", () => opener?.focus());
+$("[data-close]", dialog).addEventListener("click", () => dialog.close());
+dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
+for (const button of $$("[data-export]")) {
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    await exportReport(config.connectorId, config.frameworkId, button.dataset.export);
+    button.disabled = false;
+  });
+}
+$("#r-refresh")?.addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  button.disabled = true;
+  const ok = await refreshReports({ id: config.connectorId, name: config.connectorName });
+  button.disabled = false;
+  if (ok) setTimeout(load, 2000);
+});
+
+load().finally(() => { document.body.dataset.ready = "true"; });
