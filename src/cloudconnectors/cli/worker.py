@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from cloudconnectors.scheduler.embedded import EmbeddedScheduler
 from cloudconnectors.services.context import AppContext
+from cloudconnectors.services.hooks import install_default_hooks
 
 
 def _where(ctx: AppContext) -> str:
@@ -28,6 +29,7 @@ def _where(ctx: AppContext) -> str:
 @click.option("--name", "worker_id", default=None, help="Worker name shown on poll runs.")
 def worker(concurrency: int | None, worker_id: str | None) -> None:
     """Poll due connectors until stopped (Ctrl-C or SIGTERM); no web server."""
+    install_default_hooks()  # its polls are evaluated like the server's
     ctx = AppContext.create()
     stop = threading.Event()
 

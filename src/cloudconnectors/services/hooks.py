@@ -1,7 +1,8 @@
 """The composition root of post-poll steps: what runs after every successful poll.
 
-``install_default_hooks()`` is called by everything that polls (the API app, the CLI runtime,
-``serve`` before its scheduler starts, the demo); calling it again changes nothing.
+``install_default_hooks()`` is called by everything that polls (the API app, the CLI runtime
+behind ``scan``, ``serve`` and ``worker`` before their scheduler starts, the demo); calling it
+again changes nothing.
 """
 
 from __future__ import annotations
