@@ -55,6 +55,10 @@ def test_findings_filters_and_paging(client: TestClient, viewer: Person, polled:
         "rule": MIN_LENGTH_RULE, "state": "open"}).json()
     [finding] = mine["items"]
     assert finding["resource_key"] == "account" and finding["severity"] == "medium"
+    by_resource = client.get(f"{API}/findings", headers=viewer.headers, params={
+        "connector": polled.connector_id, "resource": "account"}).json()["items"]
+    assert by_resource and {f["resource_key"] for f in by_resource} == {"account"}
+    assert MIN_LENGTH_RULE in {f["rule_id"] for f in by_resource}
     assert client.get(f"{API}/findings", headers=viewer.headers,
                       params={"state": "fixed"}).json()["total"] == 0
     first = client.get(f"{API}/findings", headers=viewer.headers,

@@ -28,11 +28,14 @@ def list_findings(
     connector: ConnectorParam = None,
     state: Literal["open", "fixed", "reopened"] | None = None,
     rule: Annotated[str | None, Query(max_length=128, description="A rule ID")] = None,
+    resource: Annotated[str | None, Query(
+        max_length=200, description="A resource key: an asset ID, or 'account'")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> FindingPage:
     page = compliance.list_findings(ctx.db, principal.tenant_id, connector_id=connector,
-                                    state=state, rule_id=rule, limit=limit, offset=offset)
+                                    state=state, rule_id=rule, resource_key=resource,
+                                    limit=limit, offset=offset)
     return FindingPage(items=[ConnectorFindingOut.of(c, f) for c, f in page.items],
                        total=page.total, limit=limit, offset=offset)
 
