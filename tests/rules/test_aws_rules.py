@@ -84,7 +84,7 @@ def test_unattached_admin_policy_passes_with_reason() -> None:
         d["Document"] = {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
         d["AttachmentCount"] = 0
 
-    results = of_rule(run(edit("AWS::IAM::Policy", admin_unattached)(good_account())),
+    results = of_rule(run(edit("AWS::IAM::ManagedPolicy", admin_unattached)(good_account())),
                       "aws.iam.policy_no_full_admin")
     assert [(r.status, r.reason) for r in results] == [
         (Status.PASS, "allows *:* but is attached to nothing")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cloudconnectors.rules.engine import DENIED_PREFIX
 from cloudconnectors.rules.model import ACCOUNT_KEY, Status
-from tests.rules.fixtures import drop, edit, good_account
+from tests.rules.fixtures import ACCOUNT, drop, edit, good_account
 from tests.rules.helpers import of_rule, run, statuses
 
 
@@ -23,7 +23,8 @@ def test_refused_detail_on_asset_is_manual_with_permission() -> None:
 
 
 def test_missing_detail_key_is_manual_not_collected() -> None:
-    results = of_rule(run(edit("AWS::IAM::User", lambda d: d.pop("CredentialReport"))(
+    results = of_rule(run(edit("AWS::IAM::CredentialReport", lambda d: d.pop("mfa_active"),
+                               native_id=f"arn:aws:iam::{ACCOUNT}:user/alice")(
         good_account())), "aws.iam.user_console_mfa")
     manual = [r for r in results if r.status is Status.MANUAL]
     assert len(manual) == 1
