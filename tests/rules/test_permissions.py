@@ -60,6 +60,20 @@ def test_listing_denial_makes_account_rule_manual_even_if_it_would_fail() -> Non
     assert statuses(results, "aws.cloudwatch.alarm_root_usage") == {Status.MANUAL}
 
 
+def test_failed_listing_is_manual_not_a_fail() -> None:
+    """A list call that failed (a pair without permission, as for moto's 500 on Access
+    Analyzer) must not read as "nothing configured"."""
+    items = drop("AWS::AccessAnalyzer::Analyzer")(good_account())
+    results = run(items, denied={("AWS::AccessAnalyzer::Analyzer", None)})
+    rows = of_rule(results, "aws.accessanalyzer.enabled_all_regions")
+    assert [(r.resource_key, r.status) for r in rows] == [(ACCOUNT_KEY, Status.MANUAL)]
+    assert rows[0].reason == "the list call failed (AWS::AccessAnalyzer::Analyzer)"
+    both = run(drop("AWS::RDS::DBInstance")(good_account()), denied={
+        ("AWS::RDS::DBInstance", None), ("AWS::RDS::DBInstance", "rds:DescribeDBInstances")})
+    [row] = of_rule(both, "aws.rds.instance_not_public")
+    assert row.status is Status.MANUAL and "denied rds:DescribeDBInstances" in row.reason
+
+
 def test_refused_status_on_trail_makes_account_rule_manual() -> None:
     def refuse(d: dict) -> None:
         d.pop("Status")
