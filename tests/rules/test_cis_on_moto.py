@@ -166,8 +166,18 @@ def test_cis_controls_on_moto_match_golden(which: str, ctx: AppContext, aws_env:
     assert document == json.loads(golden.read_text())
 
 
-def test_not_representable_controls_are_automated_cis_controls() -> None:
+def test_not_representable_controls_are_automated_and_documented() -> None:
     automated = {c.id for c in load_framework(CIS).controls if c.automated}
     assert set(NOT_REPRESENTABLE) <= automated
     assert automated >= PER_RESOURCE
     assert not PER_RESOURCE & {k for k, v in NOT_REPRESENTABLE.items() if v["bad"] != "fail"}
+    doc = (Path(__file__).parents[2] / "docs" / "cis-aws.md").read_text().splitlines()
+    for control in load_framework(CIS).controls:
+        [row] = [line for line in doc if line.startswith(f"| {control.id} | ")]
+        cell = row.rstrip(" |").rsplit("| ", 1)[1]
+        if not control.automated:
+            assert cell == "—", row
+        elif control.id in NOT_REPRESENTABLE:
+            assert cell.endswith("‡") and control.id in doc[0] + "\n".join(doc), row
+        else:
+            assert cell == "pass + fail", row
