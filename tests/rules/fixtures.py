@@ -54,8 +54,7 @@ def _user(name: str) -> InventoryItem:
         "UserName": name, "UserId": f"AID{name.upper()}", "CreateDate": ago(400),
         "AttachedPolicies": [], "Policies": [],
         "AccessKeys": [{"AccessKeyId": f"AKIA{name.upper()}1", "Status": "Active",
-                        "CreateDate": ago(30)}],
-        "MFADevices": [{"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/{name}"}]},
+                        "CreateDate": ago(30)}]},
         region="global")
 
 

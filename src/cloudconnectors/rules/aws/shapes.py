@@ -60,7 +60,6 @@ DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
     ("AWS::IAM::User", "AttachedPolicies"): "iam:ListAttachedUserPolicies",
     ("AWS::IAM::User", "Policies"): "iam:ListUserPolicies",
     ("AWS::IAM::User", "AccessKeys"): "iam:ListAccessKeys",
-    ("AWS::IAM::User", "MFADevices"): "iam:ListMFADevices",
     ("AWS::IAM::Role", "AttachedPolicies"): "iam:ListAttachedRolePolicies",
     ("AWS::IAM::Group", "AttachedPolicies"): "iam:ListAttachedGroupPolicies",
     ("AWS::IAM::ManagedPolicy", "Document"): "iam:GetPolicyVersion",
@@ -84,7 +83,7 @@ DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
 #: Keys documented per type, for people and for the collector's meta test.
 SHAPES: Final[dict[str, str]] = {
     "AWS::IAM::User": "ListUsers item + AttachedPolicies, Policies (inline names), AccessKeys "
-    "(ListAccessKeys items), MFADevices",
+    "(ListAccessKeys items); MFA state comes from the credential report (mfa_active)",
     "AWS::IAM::AccountPasswordPolicy": "GetAccountPasswordPolicy PasswordPolicy, or "
     "{'Configured': False} when the account has none; region global",
     "AWS::IAM::AccountSummary": "GetAccountSummary SummaryMap",

@@ -56,7 +56,6 @@ RESOURCES = (
             Detail("AttachedPolicies", "ListAttachedUserPolicies", _user, "AttachedPolicies"),
             Detail("Policies", "ListUserPolicies", _user, "PolicyNames"),
             Detail("AccessKeys", "ListAccessKeys", _user, "AccessKeyMetadata"),
-            Detail("MFADevices", "ListMFADevices", _user, "MFADevices"),
         ),
     ),
     ResourceType(
