@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.rules.fixtures import (
+    ACCOUNT,
     LOG_GROUP,
     PATTERNS,
     TOPIC_ARN,
@@ -47,16 +48,17 @@ BREAKERS: dict[str, Mutator] = {
                                                   _set("MinimumPasswordLength", 8)),
     "aws.iam.password_policy_reuse_24": edit("AWS::IAM::AccountPasswordPolicy",
                                              lambda d: d.pop("PasswordReusePrevention")),
-    "aws.iam.user_console_mfa": edit("AWS::IAM::User", _set("CredentialReport.mfa_active",
-                                                            "false")),
+    "aws.iam.user_console_mfa": edit("AWS::IAM::CredentialReport", _set("mfa_active", "false"),
+                                     native_id=f"arn:aws:iam::{ACCOUNT}:user/alice"),
     "aws.iam.user_unused_credentials_45d": edit(
-        "AWS::IAM::User", _set("CredentialReport.password_last_used", ago(90))),
+        "AWS::IAM::CredentialReport", _set("password_last_used", ago(90)),
+        native_id=f"arn:aws:iam::{ACCOUNT}:user/alice"),
     "aws.iam.user_single_active_key": edit("AWS::IAM::User", lambda d: d["AccessKeys"].append(
         {"AccessKeyId": "AKIA2", "Status": "Active", "CreateDate": ago(3)})),
     "aws.iam.user_key_rotation_90d": edit("AWS::IAM::User", lambda d: d["AccessKeys"][0].update(
         CreateDate=ago(120))),
     "aws.iam.user_no_direct_policies": edit("AWS::IAM::User", _set("Policies", ["inline-x"])),
-    "aws.iam.policy_no_full_admin": edit("AWS::IAM::Policy", _set("Document", {"Statement": [
+    "aws.iam.policy_no_full_admin": edit("AWS::IAM::ManagedPolicy", _set("Document", {"Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"}]})),
     "aws.iam.support_role_exists": edit("AWS::IAM::Role", _set("AttachedPolicies", [])),
     "aws.iam.cloudshell_full_access_restricted": edit(

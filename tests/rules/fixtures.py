@@ -43,13 +43,18 @@ def _cred_row(user: str, **overrides: str) -> dict[str, str]:
     return row
 
 
+def _report_row(row: dict[str, str]) -> InventoryItem:
+    """One credential report row, stored as its own asset (native id: the arn column)."""
+    return item("AWS::IAM::CredentialReport", row["arn"], row, region="global",
+                name=row["user"])
+
+
 def _user(name: str) -> InventoryItem:
     return item("AWS::IAM::User", name, {
         "UserName": name, "UserId": f"AID{name.upper()}", "CreateDate": ago(400),
-        "CredentialReport": _cred_row(name), "AttachedPolicies": [], "Policies": [],
+        "AttachedPolicies": [], "Policies": [],
         "AccessKeys": [{"AccessKeyId": f"AKIA{name.upper()}1", "Status": "Active",
-                        "CreateDate": ago(30)}],
-        "MFADevices": [{"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/{name}"}]},
+                        "CreateDate": ago(30)}]},
         region="global")
 
 
@@ -139,7 +144,7 @@ BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPoli
 
 def _bucket(name: str) -> InventoryItem:
     return item("AWS::S3::Bucket", name, {
-        "Name": name, "CreationDate": ago(300), "Region": "us-east-1",
+        "Name": name, "CreationDate": ago(300), "BucketRegion": "us-east-1",
         "Policy": copy.deepcopy(DENY_HTTP), "Acl": {"Grants": []},
         "PublicAccessBlock": dict(BLOCK_ALL),
         "Encryption": {"Rules": [{"ApplyServerSideEncryptionByDefault":
@@ -158,10 +163,9 @@ def good_account() -> list[InventoryItem]:
         item("AWS::IAM::AccountPasswordPolicy", "password-policy", {
             "MinimumPasswordLength": 14, "PasswordReusePrevention": 24,
             "RequireSymbols": True}, region="global"),
-        item("AWS::IAM::CredentialReport", "credential-report", {"Rows": [
-            _cred_row("<root_account>", access_key_1_active="false",
-                      password_last_used=ago(200)),
-            _cred_row("alice"), _cred_row("bob")]}, region="global"),
+        _report_row(_cred_row("<root_account>", access_key_1_active="false",
+                              password_last_used=ago(200))),
+        _report_row(_cred_row("alice")), _report_row(_cred_row("bob")),
         _user("alice"), _user("bob"),
         item("AWS::IAM::Role", "incident-response", {
             "RoleName": "incident-response",
@@ -170,7 +174,7 @@ def good_account() -> list[InventoryItem]:
             region="global"),
         item("AWS::IAM::Group", "admins", {"GroupName": "admins", "AttachedPolicies": [
             {"PolicyName": "AdministratorAccess"}]}, region="global"),
-        item("AWS::IAM::Policy", "readonly-extra", {
+        item("AWS::IAM::ManagedPolicy", "readonly-extra", {
             "PolicyName": "readonly-extra", "AttachmentCount": 1,
             "Document": {"Statement": [{"Effect": "Allow", "Action": ["s3:Get*"],
                                         "Resource": "*"}]}}, region="global"),

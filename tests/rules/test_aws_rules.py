@@ -84,7 +84,7 @@ def test_unattached_admin_policy_passes_with_reason() -> None:
         d["Document"] = {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
         d["AttachmentCount"] = 0
 
-    results = of_rule(run(edit("AWS::IAM::Policy", admin_unattached)(good_account())),
+    results = of_rule(run(edit("AWS::IAM::ManagedPolicy", admin_unattached)(good_account())),
                       "aws.iam.policy_no_full_admin")
     assert [(r.status, r.reason) for r in results] == [
         (Status.PASS, "allows *:* but is attached to nothing")]
@@ -112,3 +112,18 @@ def test_policies_stored_as_json_text_are_read() -> None:
     items = edit("AWS::S3::Bucket", lambda d: d.update(Policy=json.dumps(d["Policy"])))(
         good_account())
     assert statuses(run(items), "aws.s3.bucket_deny_http") == {Status.PASS}
+
+
+def test_account_without_password_policy_fails_both_password_rules() -> None:
+    """The collector stores ``{"Configured": False}`` when GetAccountPasswordPolicy answers
+    NoSuchEntity."""
+    from tests.rules.fixtures import edit
+
+    def unset(data: dict) -> None:
+        data.clear()
+        data["Configured"] = False
+
+    results = run(edit("AWS::IAM::AccountPasswordPolicy", unset)(good_account()))
+    for rule_id in ("aws.iam.password_policy_min_length_14", "aws.iam.password_policy_reuse_24"):
+        [row] = of_rule(results, rule_id)
+        assert (row.status, row.reason) == (Status.FAIL, "the account has no password policy")

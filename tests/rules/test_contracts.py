@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from cloudconnectors.providers.aws.declarations import ResourceType
 from cloudconnectors.rules.aws.shapes import (
     COLLECTED_AWS_TYPES,
     DETAIL_PERMISSIONS,
@@ -44,16 +45,38 @@ def test_every_rule_reads_collected_types_only() -> None:
                                            LIST_PERMISSIONS[rule.resource_type])
 
 
-def test_collected_types_agree_with_collector_if_present() -> None:
-    """Loosely coupled: when the AWS collector declares its types, ours must be among them."""
-    try:
-        from cloudconnectors.providers import aws as provider_aws
-    except ImportError:  # pragma: no cover
-        pytest.skip("no AWS provider package")
-    declared = getattr(provider_aws, "COLLECTED_TYPES", None)
-    if declared is None:
-        pytest.skip("the AWS collector does not declare COLLECTED_TYPES yet")
-    assert frozenset(COLLECTED_AWS_TYPES) <= frozenset(declared)
+def test_every_rule_type_is_collected_by_the_aws_collector() -> None:
+    """The contract's types are the collector's types, spelled the same on both sides."""
+    from cloudconnectors.providers.aws import COLLECTED_TYPES
+
+    assert COLLECTED_AWS_TYPES <= COLLECTED_TYPES, sorted(COLLECTED_AWS_TYPES - COLLECTED_TYPES)
+    for rule in provider_rules("aws"):
+        assert set(rule.resource_types) <= COLLECTED_TYPES, rule.id
+
+
+def _declarations() -> dict[str, ResourceType]:
+    from cloudconnectors.providers.aws.resources import RESOURCES
+
+    return {t: r for r in RESOURCES for t in r.types()}
+
+
+def test_list_permissions_are_the_collectors_actions() -> None:
+    declared = _declarations()
+    for type_, permission in LIST_PERMISSIONS.items():
+        assert permission in declared[type_].actions(), (type_, permission)
+
+
+def test_detail_keys_are_filled_by_the_collector_with_that_permission() -> None:
+    """Each detail key a rule reads is a ``Detail`` of the type, calling that permission."""
+    from cloudconnectors.providers.aws.permissions import iam_action
+
+    declared = _declarations()
+    for (type_, key), permission in DETAIL_PERMISSIONS.items():
+        resource = declared[type_]
+        details = {d.key: iam_action(resource.service, d.operation)
+                   for d in resource.details}
+        assert key in details, f"{type_}: the collector stores no {key}"
+        assert details[key] == permission, (type_, key)
 
 
 @pytest.mark.parametrize("framework_id", sorted(BUILTIN))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cloudconnectors.rules.engine import DENIED_PREFIX
 from cloudconnectors.rules.model import ACCOUNT_KEY, Status
-from tests.rules.fixtures import drop, edit, good_account
+from tests.rules.fixtures import ACCOUNT, drop, edit, good_account
 from tests.rules.helpers import of_rule, run, statuses
 
 
@@ -23,7 +23,8 @@ def test_refused_detail_on_asset_is_manual_with_permission() -> None:
 
 
 def test_missing_detail_key_is_manual_not_collected() -> None:
-    results = of_rule(run(edit("AWS::IAM::User", lambda d: d.pop("CredentialReport"))(
+    results = of_rule(run(edit("AWS::IAM::CredentialReport", lambda d: d.pop("mfa_active"),
+                               native_id=f"arn:aws:iam::{ACCOUNT}:user/alice")(
         good_account())), "aws.iam.user_console_mfa")
     manual = [r for r in results if r.status is Status.MANUAL]
     assert len(manual) == 1
@@ -57,6 +58,20 @@ def test_listing_denial_makes_account_rule_manual_even_if_it_would_fail() -> Non
     assert [(r.resource_key, r.status) for r in rows] == [(ACCOUNT_KEY, Status.MANUAL)]
     assert "cloudtrail:DescribeTrails" in rows[0].reason
     assert statuses(results, "aws.cloudwatch.alarm_root_usage") == {Status.MANUAL}
+
+
+def test_failed_listing_is_manual_not_a_fail() -> None:
+    """A list call that failed (a pair without permission, as for moto's 500 on Access
+    Analyzer) must not read as "nothing configured"."""
+    items = drop("AWS::AccessAnalyzer::Analyzer")(good_account())
+    results = run(items, denied={("AWS::AccessAnalyzer::Analyzer", None)})
+    rows = of_rule(results, "aws.accessanalyzer.enabled_all_regions")
+    assert [(r.resource_key, r.status) for r in rows] == [(ACCOUNT_KEY, Status.MANUAL)]
+    assert rows[0].reason == "the list call failed (AWS::AccessAnalyzer::Analyzer)"
+    both = run(drop("AWS::RDS::DBInstance")(good_account()), denied={
+        ("AWS::RDS::DBInstance", None), ("AWS::RDS::DBInstance", "rds:DescribeDBInstances")})
+    [row] = of_rule(both, "aws.rds.instance_not_public")
+    assert row.status is Status.MANUAL and "denied rds:DescribeDBInstances" in row.reason
 
 
 def test_refused_status_on_trail_makes_account_rule_manual() -> None:

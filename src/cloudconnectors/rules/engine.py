@@ -7,7 +7,8 @@ memory (trails, alarms, the credential report...), so a million-asset snapshot i
 Permission handling is the engine's, not the predicates': a detail the rule ``needs`` that was
 refused (``_cc_errors``) or not collected answers MANUAL naming the permission, and a listing
 the poll was denied (a ``denied`` (type, permission) pair) adds one MANUAL result per rule of
-that type. Never a pass, never a fail, on data we could not read.
+that type, and so does a listing that failed (a pair without a permission: server error,
+still throttled). Never a pass, never a fail, on data we could not read.
 """
 
 from __future__ import annotations
@@ -107,19 +108,21 @@ class Engine:
             yield from self._run_account(rule, view, listing_denied)
 
     def _listing_denials(self, denied: frozenset[tuple[str, str]]) -> dict[str, str]:
+        """Type -> why its listing is incomplete. A pair without a permission is a listing
+        that failed for another reason (server error, still throttled)."""
         listing: dict[str, str] = {}
-        for type_, permission in sorted(denied):
+        for type_, permission in sorted(denied, key=lambda pair: (pair[0], not pair[1], pair[1])):
             if (type_, permission) not in self._detail_permissions:
-                listing.setdefault(type_, permission or "the list permission")
+                listing.setdefault(type_, f"the poll was denied {permission}" if permission
+                                   else "the list call failed")
         return listing
 
     def _denied_results(self, listing: dict[str, str]) -> Iterator[RuleResult]:
-        for type_, permission in listing.items():
+        for type_, why in listing.items():
             for rule_id, _check, _needs in self._by_type.get(type_, ()):
                 yield RuleResult(rule_id, DENIED_PREFIX + type_, type_, "*", type_, None,
                                  Status.MANUAL,
-                                 f"the poll was denied {permission}, so {type_} could not "
-                                 "be listed everywhere")
+                                 f"{why}, so {type_} could not be listed everywhere")
 
     @staticmethod
     def _run_account(rule: AccountRule, view: SnapshotView,
@@ -127,7 +130,7 @@ class Engine:
         refused = [f"{listing[t]} ({t})" for t in rule.resource_types if t in listing]
         if refused:
             yield RuleResult(rule.id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY, None,
-                             Status.MANUAL, "the poll was denied " + ", ".join(refused))
+                             Status.MANUAL, "; ".join(refused))
             return
         try:
             verdicts = list(rule.check(view))

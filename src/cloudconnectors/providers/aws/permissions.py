@@ -19,6 +19,7 @@ _PREFIX: dict[str, str] = {
     "efs": "elasticfilesystem",
     "s3control": "s3",
     "logs": "logs",
+    "accessanalyzer": "access-analyzer",
 }
 
 # (client, operation) -> action, where the action is not named after the operation.

@@ -33,6 +33,7 @@ PASSWORD_POLICY = "AWS::IAM::AccountPasswordPolicy"
 CREDENTIAL_REPORT = "AWS::IAM::CredentialReport"
 PRINCIPALS = ("AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role")
 ANALYZER = "AWS::AccessAnalyzer::Analyzer"
+ROOT_ROW = "<root_account>"
 
 
 def _summary_flag(view: SnapshotView, key: str) -> int | None:
@@ -50,9 +51,8 @@ def _summary_flag(view: SnapshotView, key: str) -> int | None:
 def root_no_access_keys(view: SnapshotView) -> Iterator[AccountVerdict]:
     present = _summary_flag(view, "AccountAccessKeysPresent")
     if present is None:
-        report = view.one(CREDENTIAL_REPORT)
-        rows = report.data.get("Rows") if report else None
-        root = next((r for r in rows or () if r.get("user") == "<root_account>"), None)
+        root = next((r.data for r in view.of(CREDENTIAL_REPORT)
+                     if r.data.get("user") == ROOT_ROW), None)
         if root is None:
             yield not_collected(SUMMARY)
             return
@@ -85,7 +85,7 @@ def _password_policy_rule(view: SnapshotView, key: str, minimum: int,
         yield not_collected(PASSWORD_POLICY)
         return
     value = item.data.get(key)
-    if not item.data:
+    if not item.data or item.data.get("Configured") is False:
         yield account(Status.FAIL, "the account has no password policy")
     elif value is None or int(value) < minimum:
         yield account(Status.FAIL, f"{what} is {value or 'not set'}, needs {minimum} or more")
@@ -121,7 +121,7 @@ def _grants_full_admin(document: Data) -> bool:
 
 @resource_rule(
     id="aws.iam.policy_no_full_admin", title="No attached IAM policy allows \"*:*\" full "
-    "administrative privileges", severity=Severity.HIGH, resource_type="AWS::IAM::Policy",
+    "administrative privileges", severity=Severity.HIGH, resource_type="AWS::IAM::ManagedPolicy",
     needs=("Document",),
     rationale="Least privilege: full admin should be a deliberate, rare grant (the AWS "
     "AdministratorAccess policy), not a customer policy spread around.",

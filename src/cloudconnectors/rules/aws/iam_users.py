@@ -1,4 +1,6 @@
-"""CIS 1.x rules that judge one IAM user at a time, from its credential report row and keys."""
+"""CIS 1.x rules that judge one IAM user at a time: its credential report row (one
+``AWS::IAM::CredentialReport`` asset per user) and its ``AWS::IAM::User`` record (keys,
+policies)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from cloudconnectors.rules.model import (
 )
 
 USER = "AWS::IAM::User"
+REPORT_ROW = "AWS::IAM::CredentialReport"
+ROOT_ROW = "<root_account>"
 UNUSED_DAYS = 45
 ROTATION_DAYS = 90
 
@@ -28,13 +32,15 @@ def _true(value: object) -> bool:
 
 @resource_rule(
     id="aws.iam.user_console_mfa", title="MFA is enabled for every IAM user with a console "
-    "password", severity=Severity.HIGH, resource_type=USER, needs=("CredentialReport",),
+    "password", severity=Severity.HIGH, resource_type=REPORT_ROW,
+    needs=("user", "password_enabled", "mfa_active"),
     rationale="A password alone is phished or guessed; MFA stops a stolen password from "
     "opening the console.",
     remediation="Assign a virtual or hardware MFA device to the user (IAM > Users > Security "
     "credentials > Assign MFA device), or remove the console password.")
-def user_console_mfa(data: Data, ctx: Context) -> Verdict:
-    row = data["CredentialReport"]
+def user_console_mfa(row: Data, ctx: Context) -> Verdict:
+    if row["user"] == ROOT_ROW:
+        return not_applicable("the root user (CIS 1.5 covers its MFA)")
     if not _true(row.get("password_enabled")):
         return not_applicable("no console password")
     if _true(row.get("mfa_active")):
@@ -44,13 +50,15 @@ def user_console_mfa(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="aws.iam.user_unused_credentials_45d", title="Credentials unused for 45 days or more "
-    "are disabled", severity=Severity.MEDIUM, resource_type=USER, needs=("CredentialReport",),
+    "are disabled", severity=Severity.MEDIUM, resource_type=REPORT_ROW,
+    needs=("user", "password_enabled"),
     rationale="Dormant passwords and keys are unwatched ways in; disabling them shrinks the "
     "attack surface.",
     remediation="Remove the console password or deactivate the access keys not used for 45 "
     "days (IAM > Users > Security credentials).")
-def user_unused_credentials(data: Data, ctx: Context) -> Verdict:
-    row = data["CredentialReport"]
+def user_unused_credentials(row: Data, ctx: Context) -> Verdict:
+    if row["user"] == ROOT_ROW:
+        return not_applicable("the root user (CIS 1.4 and 1.7 cover it)")
     cutoff = ctx.now - timedelta(days=UNUSED_DAYS)
     stale: list[str] = []
     if _true(row.get("password_enabled")):

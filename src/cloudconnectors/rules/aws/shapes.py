@@ -20,7 +20,7 @@ LIST_PERMISSIONS: Final[dict[str, str]] = {
     "AWS::IAM::AccountPasswordPolicy": "iam:GetAccountPasswordPolicy",
     "AWS::IAM::AccountSummary": "iam:GetAccountSummary",
     "AWS::IAM::CredentialReport": "iam:GetCredentialReport",
-    "AWS::IAM::Policy": "iam:ListPolicies",
+    "AWS::IAM::ManagedPolicy": "iam:ListPolicies",
     "AWS::IAM::Role": "iam:ListRoles",
     "AWS::IAM::Group": "iam:ListGroups",
     "AWS::S3::Bucket": "s3:ListAllMyBuckets",
@@ -57,15 +57,13 @@ COLLECTED_AWS_TYPES: Final[frozenset[str]] = frozenset(LIST_PERMISSIONS)
 
 #: (type, detail key) -> the permission of the detail call that fills it.
 DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
-    ("AWS::IAM::User", "CredentialReport"): "iam:GetCredentialReport",
     ("AWS::IAM::User", "AttachedPolicies"): "iam:ListAttachedUserPolicies",
     ("AWS::IAM::User", "Policies"): "iam:ListUserPolicies",
     ("AWS::IAM::User", "AccessKeys"): "iam:ListAccessKeys",
-    ("AWS::IAM::User", "MFADevices"): "iam:ListMFADevices",
     ("AWS::IAM::Role", "AttachedPolicies"): "iam:ListAttachedRolePolicies",
     ("AWS::IAM::Group", "AttachedPolicies"): "iam:ListAttachedGroupPolicies",
-    ("AWS::IAM::Policy", "Document"): "iam:GetPolicyVersion",
-    ("AWS::S3::Bucket", "Region"): "s3:GetBucketLocation",
+    ("AWS::IAM::ManagedPolicy", "Document"): "iam:GetPolicyVersion",
+    ("AWS::S3::Bucket", "BucketRegion"): "s3:GetBucketLocation",
     ("AWS::S3::Bucket", "Policy"): "s3:GetBucketPolicy",
     ("AWS::S3::Bucket", "Acl"): "s3:GetBucketAcl",
     ("AWS::S3::Bucket", "PublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
@@ -84,18 +82,22 @@ DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
 
 #: Keys documented per type, for people and for the collector's meta test.
 SHAPES: Final[dict[str, str]] = {
-    "AWS::IAM::User": "ListUsers item + CredentialReport (this user's credential report row, "
-    "CSV columns as strings), AttachedPolicies, Policies (inline names), AccessKeys "
-    "(ListAccessKeys items), MFADevices",
-    "AWS::IAM::AccountPasswordPolicy": "GetAccountPasswordPolicy PasswordPolicy; region global",
+    "AWS::IAM::User": "ListUsers item + AttachedPolicies, Policies (inline names), AccessKeys "
+    "(ListAccessKeys items); MFA state comes from the credential report (mfa_active)",
+    "AWS::IAM::AccountPasswordPolicy": "GetAccountPasswordPolicy PasswordPolicy, or "
+    "{'Configured': False} when the account has none; region global",
     "AWS::IAM::AccountSummary": "GetAccountSummary SummaryMap",
-    "AWS::IAM::CredentialReport": "one asset: Rows (list of dicts, incl. <root_account>)",
-    "AWS::IAM::Policy": "ListPolicies Scope=Local item + Document (default version document)",
+    "AWS::IAM::CredentialReport": "one asset per report row (per user, and <root_account> "
+    "where AWS lists it): the CSV columns as strings; native id = the arn column",
+    "AWS::IAM::ManagedPolicy": "ListPolicies Scope=Local item + Document (default version "
+    "document)",
     "AWS::IAM::Role": "ListRoles item + AttachedPolicies (ListAttachedRolePolicies items)",
     "AWS::IAM::Group": "ListGroups item + AttachedPolicies (ListAttachedGroupPolicies items)",
-    "AWS::S3::Bucket": "ListBuckets item + Region, Policy (parsed JSON or None), Acl, "
-    "PublicAccessBlock (configuration dict), Encryption, Versioning (incl. MFADelete), Logging",
-    "AWS::S3::AccountPublicAccessBlock": "one asset: the PublicAccessBlockConfiguration dict",
+    "AWS::S3::Bucket": "ListBuckets item + BucketRegion, Policy (parsed JSON or None), Acl, "
+    "PublicAccessBlock (configuration dict), Encryption, Versioning (incl. MFADelete), Logging "
+    "(GetBucketLogging response: LoggingEnabled when on)",
+    "AWS::S3::AccountPublicAccessBlock": "one asset: the PublicAccessBlockConfiguration dict, "
+    "or {'Configured': False}",
     "AWS::EC2::Instance": "DescribeInstances instance item",
     "AWS::EC2::SecurityGroup": "DescribeSecurityGroups item",
     "AWS::EC2::VPC": "DescribeVpcs item + FlowLogs (DescribeFlowLogs items for this VPC)",

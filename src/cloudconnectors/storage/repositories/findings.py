@@ -37,14 +37,23 @@ def iter_snapshot_items(session: Session, snapshot_id: str,
         yield InventoryItem(row.key, row.type, row.region, row.native_id, row.name, row.data)
 
 
+_UNREAD_OUTCOMES = (Outcome.DENIED.value, Outcome.FAILED.value, Outcome.THROTTLED.value)
+
+
 def run_denials_and_regions(session: Session, run_id: str | None
                             ) -> tuple[set[tuple[str, str | None]], list[str]]:
-    """The (resource type, permission) pairs a poll was denied, and the regions it covered."""
+    """The (resource type, permission) pairs a poll was denied, and the regions it covered.
+
+    A listing that failed or stayed throttled counts too, as ``(type, None)``: rules must not
+    judge a type the poll could not read (the engine answers MANUAL for it)."""
     if run_id is None:
         return set(), []
-    denied = {(r.resource_type, r.permission) for r in session.execute(
-        select(RunResultRow.resource_type, RunResultRow.permission).where(
-            RunResultRow.run_id == run_id, RunResultRow.outcome == Outcome.DENIED.value))}
+    denied: set[tuple[str, str | None]] = set()
+    for type_, permission, outcome in session.execute(
+            select(RunResultRow.resource_type, RunResultRow.permission, RunResultRow.outcome)
+            .where(RunResultRow.run_id == run_id,
+                   RunResultRow.outcome.in_(_UNREAD_OUTCOMES))):
+        denied.add((type_, permission if outcome == Outcome.DENIED.value else None))
     run = session.get(PollRunRow, run_id)
     return denied, list(run.regions) if run else []
 

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from cloudconnectors.providers.aws.declarations import Group, ResourceType, tag
+from collections.abc import Mapping
+from typing import Any
+
+from cloudconnectors.providers.aws.declarations import Detail, Group, ResourceType, tag
 
 __all__ = ["RESOURCES"]
+
+
+def _vpc_flow_logs(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Filter": [{"Name": "resource-id", "Values": [item["VpcId"]]}]}
 
 RESOURCES = (
     ResourceType("AWS::EC2::Instance", "ec2", "DescribeInstances",
                  "Reservations[].Instances[]", "InstanceId", tag("Name")),
-    ResourceType("AWS::EC2::VPC", "ec2", "DescribeVpcs", "Vpcs", "VpcId", tag("Name")),
+    # FlowLogs per VPC (CIS 3.7); the account's flow logs are also listed as their own type.
+    ResourceType("AWS::EC2::VPC", "ec2", "DescribeVpcs", "Vpcs", "VpcId", tag("Name"),
+                 details=(Detail("FlowLogs", "DescribeFlowLogs", _vpc_flow_logs, "FlowLogs"),)),
     ResourceType("AWS::EC2::Subnet", "ec2", "DescribeSubnets", "Subnets", "SubnetId",
                  tag("Name")),
     ResourceType("AWS::EC2::SecurityGroup", "ec2", "DescribeSecurityGroups",
                  "SecurityGroups", "GroupId", "GroupName"),
+    ResourceType("AWS::EC2::NetworkAcl", "ec2", "DescribeNetworkAcls", "NetworkAcls",
+                 "NetworkAclId", tag("Name")),
     ResourceType("AWS::EC2::NetworkInterface", "ec2", "DescribeNetworkInterfaces",
                  "NetworkInterfaces", "NetworkInterfaceId", tag("Name")),
     ResourceType("AWS::EC2::FlowLog", "ec2", "DescribeFlowLogs", "FlowLogs", "FlowLogId"),

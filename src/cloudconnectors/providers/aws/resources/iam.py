@@ -20,6 +20,14 @@ def _user(item: Mapping[str, Any]) -> dict[str, Any]:
     return {"UserName": item["UserName"]}
 
 
+def _role(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"RoleName": item["RoleName"]}
+
+
+def _group(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"GroupName": item["GroupName"]}
+
+
 def _default_version(item: Mapping[str, Any]) -> dict[str, Any]:
     return {"PolicyArn": item["Arn"], "VersionId": item["DefaultVersionId"]}
 
@@ -46,18 +54,25 @@ RESOURCES = (
         "AWS::IAM::User", "iam", "ListUsers", "Users", "Arn", "UserName", scope=Scope.GLOBAL,
         details=(
             Detail("AttachedPolicies", "ListAttachedUserPolicies", _user, "AttachedPolicies"),
-            Detail("InlinePolicyNames", "ListUserPolicies", _user, "PolicyNames"),
+            Detail("Policies", "ListUserPolicies", _user, "PolicyNames"),
+            Detail("AccessKeys", "ListAccessKeys", _user, "AccessKeyMetadata"),
         ),
     ),
-    ResourceType("AWS::IAM::Group", "iam", "ListGroups", "Groups", "Arn", "GroupName",
-                 scope=Scope.GLOBAL),
-    ResourceType("AWS::IAM::Role", "iam", "ListRoles", "Roles", "Arn", "RoleName",
-                 scope=Scope.GLOBAL),
+    ResourceType(
+        "AWS::IAM::Group", "iam", "ListGroups", "Groups", "Arn", "GroupName", scope=Scope.GLOBAL,
+        details=(Detail("AttachedPolicies", "ListAttachedGroupPolicies", _group,
+                        "AttachedPolicies"),),
+    ),
+    ResourceType(
+        "AWS::IAM::Role", "iam", "ListRoles", "Roles", "Arn", "RoleName", scope=Scope.GLOBAL,
+        details=(Detail("AttachedPolicies", "ListAttachedRolePolicies", _role,
+                        "AttachedPolicies"),),
+    ),
     ResourceType(
         "AWS::IAM::ManagedPolicy", "iam", "ListPolicies", "Policies", "Arn", "PolicyName",
         scope=Scope.GLOBAL, params={"Scope": "Local"},
-        details=(Detail("DefaultVersion", "GetPolicyVersion", _default_version,
-                        "PolicyVersion"),),
+        details=(Detail("Document", "GetPolicyVersion", _default_version,
+                        "PolicyVersion.Document"),),
     ),
     # Account-level records without a CloudFormation type.
     ResourceType(

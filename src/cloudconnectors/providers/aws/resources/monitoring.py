@@ -23,7 +23,10 @@ RESOURCES = (
                  "AlarmArn", "AlarmName"),
     ResourceType(
         "AWS::SNS::Topic", "sns", "ListTopics", "Topics", "TopicArn", "TopicArn",
-        details=(Detail("Attributes", "GetTopicAttributes", _topic, "Attributes"),),
+        details=(
+            Detail("Attributes", "GetTopicAttributes", _topic, "Attributes"),
+            Detail("Subscriptions", "ListSubscriptionsByTopic", _topic, "Subscriptions"),
+        ),
     ),
     ResourceType("AWS::SNS::Subscription", "sns", "ListSubscriptions", "Subscriptions",
                  "SubscriptionArn", "Endpoint"),

@@ -46,7 +46,7 @@ RESOURCES = (
                    "ServerSideEncryptionConfiguration",
                    absent=frozenset({"ServerSideEncryptionConfigurationNotFoundError"})),
             Detail("Versioning", "GetBucketVersioning", _bucket),
-            Detail("Logging", "GetBucketLogging", _bucket, "LoggingEnabled"),
+            Detail("Logging", "GetBucketLogging", _bucket),
         ),
     ),
     # AWS Config's name for it; CloudFormation has no account-level type.

@@ -1,4 +1,5 @@
-"""Security services: KMS keys, CloudTrail trails, Config recorders, GuardDuty detectors."""
+"""Security services: KMS keys, CloudTrail trails, Config recorders, GuardDuty detectors,
+IAM Access Analyzer analyzers, Security Hub."""
 
 from __future__ import annotations
 
@@ -59,4 +60,9 @@ RESOURCES = (
         wrap="DetectorId", group=Group.CUSTOM,
         details=(Detail("Detector", "GetDetector", _detector),),
     ),
+    ResourceType("AWS::AccessAnalyzer::Analyzer", "accessanalyzer", "ListAnalyzers",
+                 "analyzers", "arn", "name"),
+    # One hub per region where Security Hub is enabled; "not subscribed" means none.
+    ResourceType("AWS::SecurityHub::Hub", "securityhub", "DescribeHub", "[@]", "HubArn",
+                 absent=frozenset({"InvalidAccessException"})),
 )
