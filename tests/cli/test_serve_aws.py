@@ -8,18 +8,16 @@ the embedded scheduler polls the seeded customer account and the connector turns
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.cli.conftest import SRC, Cli
+from tests.cli.conftest import Cli
+from tests.cli.servers import serve_process
 from tests.support.aws_seed import PLATFORM_ENV, account_session, seed_account
-from tests.support.moto_server import MOTO_ACCOUNT, MotoServer, free_port
+from tests.support.moto_server import MOTO_ACCOUNT, MotoServer
 
 CUSTOMER = "777788889999"
 REGION = "us-east-1"
@@ -39,29 +37,8 @@ def server_env(cli_env: dict[str, str], moto_server: MotoServer) -> dict[str, st
 
 @pytest.fixture
 def server(server_env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cloudconnectors", "serve", "--port", str(port),
-         "--log-level", "warning"],
-        env={**os.environ, **server_env, "PYTHONPATH": str(SRC)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
+    with serve_process(server_env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_aws_connector_goes_online_under_serve(
