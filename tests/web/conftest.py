@@ -16,7 +16,6 @@ from tests.support.aws_seed import account_session, seed_account
 from tests.support.moto_server import AWS_TEST_ENV, MotoServer
 from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from tests.web.polling import PollDriver, RealPolls, SimulatedPolls, real_polling_available
-from tests.web.standins import add_missing_contract_routes
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 SIMULATED_ROLE_ARN = "arn:aws:iam::111122223333:role/CloudConnectorsAudit"
@@ -40,7 +39,6 @@ def aws_platform(ctx: AppContext, moto_server: MotoServer, monkeypatch: pytest.M
 @pytest.fixture
 def server(ctx: AppContext, aws_platform: str) -> Iterator[str]:
     app = create_app(ctx)
-    add_missing_contract_routes(app)
     with live_server(ctx, app) as url:
         yield url
 

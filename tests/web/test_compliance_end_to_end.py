@@ -1,10 +1,6 @@
 """Compliance end to end: a seeded moto account is polled by the real embedded scheduler
 through the real AWS provider, evaluated by the real report service, served over HTTP and
 rendered by the portal. Nothing is intercepted in the browser.
-
-Until the ``reportsapi`` branch lands, the reports routes are the stand-ins of
-``tests/web/standins.py`` (thin wrappers over ``services.reports``); then they are the real
-routes, with no change here.
 """
 
 from __future__ import annotations

@@ -105,8 +105,8 @@ def test_connector_page_renders_runs_checklist_and_counts(page: Page, ctx: AppCo
 
 def test_aws_setup_files_download_from_the_drawer(page: Page, ctx: AppContext,
                                                   tmp_path: Path) -> None:
-    """The files come from the server (the real artifacts route, or its stand-in until it
-    lands), carry this opening's External ID and the platform account from moto."""
+    """The files come from the server's artifacts route and carry this opening's External ID
+    and the platform account from moto."""
     admin = make_person(ctx, tenant="acme", role="admin", password=PASSWORD)
     ui_sign_in(page, admin.email)
     page.get_by_role("button", name="New Connector").click()
