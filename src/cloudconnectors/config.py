@@ -20,14 +20,18 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = _env(name)
+def parse_number(raw: str | None, default: float, variable: str) -> float:
+    """``raw`` as a number, ``default`` when unset; a bad value names its variable."""
     if raw is None:
         return default
     try:
         return float(raw)
     except ValueError as exc:
-        raise ValueError(f"{ENV_PREFIX}{name} must be a number, got {raw!r}") from exc
+        raise ValueError(f"{variable} must be a number, got {raw!r}") from exc
+
+
+def _env_float(name: str, default: float) -> float:
+    return parse_number(_env(name), default, ENV_PREFIX + name)
 
 
 @dataclass(frozen=True)

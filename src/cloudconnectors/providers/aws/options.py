@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from cloudconnectors.config import ENV_PREFIX, Settings
+from cloudconnectors.config import ENV_PREFIX, Settings, parse_number
 
 __all__ = ["AwsOptions"]
 
@@ -47,13 +47,7 @@ class AwsOptions:
             return value or None
 
         def number(name: str, default: float) -> float:
-            value = raw(name)
-            if value is None:
-                return default
-            try:
-                return float(value)
-            except ValueError as exc:
-                raise ValueError(f"{ENV_PREFIX}AWS_{name} must be a number, got {value!r}") from exc
+            return parse_number(raw(name), default, f"{ENV_PREFIX}AWS_{name}")
 
         defaults = cls()
         regions = tuple(r.strip() for r in (raw("REGIONS") or "").split(",") if r.strip())
