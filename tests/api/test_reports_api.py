@@ -64,6 +64,7 @@ def test_a_poll_produces_a_report(client: TestClient, viewer: Person, polled: Po
     assert report["framework"]["id"] == CIS  # the default for an AWS connector
     assert report["connector_id"] == polled.connector_id
     assert report["connector_name"] == polled.name
+    assert report["account_uid"] == "111122223333"  # from the Role ARN
     assert report["snapshot_id"] == polled.first.snapshot_id
     assert 0 <= report["score"] < 1
     control = _control(report, "1.8")
@@ -168,6 +169,8 @@ def test_exports(client: TestClient, viewer: Person, polled: Polled, fmt: str, m
     else:
         events = json.loads(body)
         assert events and events[0]["class_uid"] == 2004
+        # The AWS account the connector's role lives in (tests/support/credentials.py).
+        assert {e["cloud"]["account"]["uid"] for e in events} == {"111122223333"}
 
 
 def test_export_filename_is_safe_for_any_name(

@@ -28,6 +28,9 @@ class ProviderCredentials(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    # The key of ``public_view()`` naming the account, project or subscription read.
+    account_field: ClassVar[str]
+
     def public_view(self) -> dict[str, Any]:
         """The non-secret parts that the API may return and the portal may show."""
         raise NotImplementedError

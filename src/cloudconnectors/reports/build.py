@@ -68,7 +68,8 @@ def build_report(*, framework: Framework, connector_id: str, connector_name: str
                  provider: str, counts: Mapping[str, RuleCounts],
                  findings: Iterable[FindingView], evaluated_at: datetime | None,
                  snapshot_id: str | None, trend: Iterable[TrendPoint] = (),
-                 fixed_since: datetime | None = None) -> Report:
+                 fixed_since: datetime | None = None,
+                 account_uid: str | None = None) -> Report:
     """``findings`` are the connector's stored findings (any state) for the framework's rules;
     open and reopened ones are listed under their controls, fixed ones (since
     ``fixed_since`` when given) in ``fixed``."""
@@ -99,4 +100,4 @@ def build_report(*, framework: Framework, connector_id: str, connector_name: str
                             for k in ("pass", "fail", "manual", "not_applicable")},
         controls=controls,
         fixed=tuple(sorted(fixed, key=lambda f: f.fixed_at or f.last_seen, reverse=True)),
-        trend=tuple(trend))
+        trend=tuple(trend), account_uid=account_uid)

@@ -95,6 +95,7 @@ class Report:
     controls: tuple[ControlReport, ...]
     fixed: tuple[FindingView, ...] = ()
     trend: tuple[TrendPoint, ...] = field(default_factory=tuple)
+    account_uid: str | None = None  # AWS account, GCP project or Azure subscription
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (datetimes as ISO 8601 strings)."""

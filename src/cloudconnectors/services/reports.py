@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
+from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.reports.build import build_report, framework_score
 from cloudconnectors.reports.exports import EXPORTERS
 from cloudconnectors.reports.model import FindingState, FindingView, Report
@@ -188,6 +189,8 @@ def _report_and_rules(db: Database, tenant_id: str, connector_id: str, framework
     with db.read() as session:
         connector = _connector(session, tenant_id, connector_id)
         name, provider = connector.name, connector.provider
+        account_field = get_provider(provider).credentials_model.account_field
+        account_uid = connector.credentials_public.get(account_field)
         framework, rules = _framework(session, tenant_id, framework_id, provider)
         run = repo.latest_evaluation_run(session, tenant_id, connector_id)
     if run is None:
@@ -204,7 +207,7 @@ def _report_and_rules(db: Database, tenant_id: str, connector_id: str, framework
         framework=framework, connector_id=connector_id, connector_name=name,
         provider=provider, counts=run.counts, findings=findings,
         evaluated_at=run.evaluated_at, snapshot_id=run.snapshot_id, trend=trend,
-        fixed_since=fixed_since)
+        fixed_since=fixed_since, account_uid=account_uid)
     return report, rules
 
 

@@ -77,6 +77,8 @@ class ReportOut(BaseModel):
     connector_id: str
     connector_name: str
     provider: str
+    account_uid: str | None = Field(
+        default=None, description="The AWS account, GCP project or Azure subscription read.")
     evaluated_at: datetime | None
     snapshot_id: str | None
     score: float | None = Field(description="passed / (passed + failed) over automated "

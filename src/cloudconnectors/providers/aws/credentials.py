@@ -16,6 +16,8 @@ EXTERNAL_ID_PATTERN = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 
 
 class AwsCredentials(ProviderCredentials):
+    account_field = "account_id"
+
     role_arn: str
     external_id: str
 

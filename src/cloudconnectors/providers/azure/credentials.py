@@ -15,6 +15,8 @@ GUID_PATTERN = re.compile(
 
 
 class AzureCredentials(ProviderCredentials):
+    account_field = "subscription_id"
+
     application_id: str
     directory_id: str
     authentication_key: SecretStr

@@ -77,6 +77,8 @@ class ServiceAccountKey(BaseModel):
 
 
 class GcpCredentials(ProviderCredentials):
+    account_field = "project_id"
+
     service_account_key: ServiceAccountKey
 
     def public_view(self) -> dict[str, Any]:
