@@ -7,7 +7,6 @@ never echoed back: they may be secrets.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,38 +23,8 @@ from cloudconnectors.domain.errors import (
     ProviderError,
     ValidationFailed,
 )
+from cloudconnectors.domain.validation import rule_for
 from cloudconnectors.services.platform import PlatformUnavailable
-
-_RULES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "missing": lambda c: "is required",
-    "extra_forbidden": lambda c: "is not a known field",
-    "greater_than_equal": lambda c: f"minimum is {c.get('ge')}",
-    "less_than_equal": lambda c: f"maximum is {c.get('le')}",
-    "greater_than": lambda c: f"must be greater than {c.get('gt')}",
-    "less_than": lambda c: f"must be less than {c.get('lt')}",
-    "string_too_short": lambda c: "must not be empty"
-    if c.get("min_length") == 1
-    else f"must be at least {c.get('min_length')} characters",
-    "string_too_long": lambda c: f"must be at most {c.get('max_length')} characters",
-    "int_type": lambda c: "must be an integer",
-    "int_parsing": lambda c: "must be an integer",
-    "int_from_float": lambda c: "must be a whole number",
-    "string_type": lambda c: "must be a string",
-    "dict_type": lambda c: "must be an object",
-    "model_type": lambda c: "must be an object",
-    "model_attributes_type": lambda c: "must be a JSON object",
-    "list_type": lambda c: "must be a list",
-    "float_type": lambda c: "must be a number",
-    "float_parsing": lambda c: "must be a number",
-    "string_unicode": lambda c: "must be valid UTF-8 text",
-    "missing_argument": lambda c: "is required",
-    "bool_type": lambda c: "must be true or false",
-    "bool_parsing": lambda c: "must be true or false",
-    "literal_error": lambda c: f"must be one of {c.get('expected')}",
-    "enum": lambda c: f"must be one of {c.get('expected')}",
-    "json_invalid": lambda c: "is not valid JSON",
-    "string_pattern_mismatch": lambda c: "has characters that are not allowed",
-}
 
 
 def _field_of(loc: tuple[Any, ...]) -> str:
@@ -70,11 +39,9 @@ def _field_of(loc: tuple[Any, ...]) -> str:
 def problems_from_validation(errors: list[dict[str, Any]]) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     for err in errors:
-        rule = _RULES.get(err.get("type", ""))
-        text = rule(err.get("ctx") or {}) if rule else str(err.get("msg", "is not valid"))
         loc = tuple(err.get("loc", ()))
         field = "body" if err.get("type") == "json_invalid" else _field_of(loc)
-        problem = FieldProblem(field, text.removeprefix("Value error, "))
+        problem = FieldProblem(field, rule_for(err))
         if problem not in problems:
             problems.append(problem)
     return problems

@@ -21,6 +21,7 @@ from cloudconnectors.domain.assets import CollectedAsset
 from cloudconnectors.domain.connector import ProviderName
 from cloudconnectors.domain.errors import FieldProblem, ValidationFailed
 from cloudconnectors.domain.runs import CollectorResult
+from cloudconnectors.domain.validation import rule_for
 
 
 class ProviderCredentials(BaseModel):
@@ -59,16 +60,8 @@ def parse_credentials(
         problems = []
         for err in exc.errors(include_input=False, include_url=False):
             path = ".".join(str(p) for p in (prefix, *err["loc"]))
-            problems.append(FieldProblem(path, _rule_text(err["type"], err["msg"])))
+            problems.append(FieldProblem(path, rule_for(err)))
         raise ValidationFailed(problems) from None
-
-
-def _rule_text(kind: str, message: str) -> str:
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known field"
-    return message.removeprefix("Value error, ")
 
 
 @dataclass(frozen=True)

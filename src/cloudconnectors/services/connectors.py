@@ -24,6 +24,7 @@ from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services.access import require_admin
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import claim_external_id
+from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
 from cloudconnectors.storage.repositories import connectors as repo
 from cloudconnectors.storage.tables import ConnectorRow
 from cloudconnectors.storage.tables.base import new_id, utcnow
@@ -35,26 +36,6 @@ UNSET: Any = object()
 class Page:
     items: list[Connector]
     total: int
-
-
-# Pydantic's wording for the few type errors a credential field can hit, in our own words.
-_TYPE_RULES = (
-    ("Input should be a valid string", "must be a string"),
-    ("Input should be a valid dictionary", "must be an object"),
-    ("Input should be a valid integer", "must be an integer"),
-    ("Input should be a valid boolean", "must be true or false"),
-    ("Input should be a valid list", "must be a list"),
-)
-
-
-ID_MAX_LENGTH = 64
-
-
-def _check_id(connector_id: str) -> None:
-    """An ID no connector can have is simply not found (and never reaches the database:
-    PostgreSQL refuses NUL characters)."""
-    if not connector_id or len(connector_id) > ID_MAX_LENGTH or not connector_id.isprintable():
-        raise NotFound(f"connector {connector_id[:ID_MAX_LENGTH]!r} not found")
 
 
 def _nul_problems(value: Any, path: str) -> list[FieldProblem]:
@@ -69,15 +50,7 @@ def _nul_problems(value: Any, path: str) -> list[FieldProblem]:
 
 def _parse_credentials(provider: str, raw: Any, ctx: AppContext) -> ProviderCredentials:
     _check(list(_nul_problems(raw, "credentials")))
-    try:
-        return parse_credentials(get_provider(provider).credentials_model, raw, ctx.settings)
-    except ValidationFailed as exc:
-        problems = []
-        for problem in exc.problems:
-            rule = next((ours for theirs, ours in _TYPE_RULES
-                         if problem.rule.startswith(theirs)), problem.rule)
-            problems.append(FieldProblem(problem.field, rule))
-        raise ValidationFailed(problems) from None
+    return parse_credentials(get_provider(provider).credentials_model, raw, ctx.settings)
 
 
 def _seal(ctx: AppContext, credentials: ProviderCredentials, connector_id: str) -> str:
@@ -160,8 +133,7 @@ def list_connectors(
     sort: str = "name",
     descending: bool = False,
 ) -> Page:
-    if search is not None and "\x00" in search:
-        raise ValidationFailed.single("q", "must not contain NUL characters")
+    refuse_nul(q=search)
     with ctx.db.read() as session:
         items, total = repo.page(
             session,
@@ -176,7 +148,7 @@ def list_connectors(
 
 
 def get_connector(ctx: AppContext, principal: Principal, connector_id: str) -> Connector:
-    _check_id(connector_id)
+    require_plausible_id("connector", connector_id)
     with ctx.db.read() as session:
         return repo.get_with_snapshot(session, principal.tenant_id, connector_id)
 
@@ -191,7 +163,7 @@ def update_connector(
     credentials: Any = UNSET,
 ) -> Connector:
     require_admin(principal)
-    _check_id(connector_id)
+    require_plausible_id("connector", connector_id)
     _check(
         [
             name_problem(name) if name is not UNSET else None,
@@ -238,7 +210,7 @@ def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
 def delete_connector(ctx: AppContext, principal: Principal, connector_id: str) -> None:
     """Delete with its runs and snapshots. Its External ID stays spent, never reissued."""
     require_admin(principal)
-    _check_id(connector_id)
+    require_plausible_id("connector", connector_id)
     with ctx.db.write() as session:
         session.delete(repo.get_row(session, principal.tenant_id, connector_id, for_update=True))
 
@@ -251,7 +223,7 @@ class RefreshResult:
 
 def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) -> RefreshResult:
     require_admin(principal)
-    _check_id(connector_id)
+    require_plausible_id("connector", connector_id)
     with ctx.db.write() as session:
         row = repo.get_row(session, principal.tenant_id, connector_id, for_update=True)
         queued = row.status != Status.REFRESHING.value
@@ -268,7 +240,7 @@ def find_connector(ctx: AppContext, principal: Principal, id_or_name: str) -> Co
         raise NotFound(f"no connector with ID or name {id_or_name[:100]!r}")
     with ctx.db.read() as session:
         try:
-            _check_id(id_or_name)
+            require_plausible_id("connector", id_or_name)
             return repo.get_with_snapshot(session, principal.tenant_id, id_or_name)
         except NotFound:
             row_id = session.scalar(
