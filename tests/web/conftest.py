@@ -15,10 +15,9 @@ from cloudconnectors.services.context import AppContext
 from tests.support.aws_seed import account_session, seed_account
 from tests.support.moto_server import AWS_TEST_ENV, MotoServer
 from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
-from tests.web.polling import PollDriver, RealPolls, SimulatedPolls, real_polling_available
+from tests.web.polling import RealPolls
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-SIMULATED_ROLE_ARN = "arn:aws:iam::111122223333:role/CloudConnectorsAudit"
 POLL_REGIONS = ("us-east-1", "eu-west-1")  # a real poll of two regions stays quick
 
 
@@ -67,13 +66,10 @@ def page(browser, server: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def polls(ctx: AppContext, aws_platform: str) -> Iterator[tuple[PollDriver, str]]:
+def polls(ctx: AppContext, aws_platform: str) -> Iterator[tuple[RealPolls, str]]:
     """(driver, role ARN): the real embedded scheduler polling a freshly seeded customer
     account in the session's moto server through the real AWS provider (regions limited to
-    ``POLL_REGIONS``); the state machine driven by hand only in a build without them."""
-    if not real_polling_available():
-        yield SimulatedPolls(ctx), SIMULATED_ROLE_ARN
-        return
+    ``POLL_REGIONS``)."""
     account = f"{secrets.randbelow(10**12):012d}"  # moto keeps each account apart
     seed_account(account_session(aws_platform, account), aws_platform, POLL_REGIONS,
                  instances=3, buckets=2, users=2, security_groups=2)

@@ -1,54 +1,27 @@
-"""Move a connector through polls: with the real embedded scheduler once it exists, or by
-applying the same state-machine events a poll applies, through the one state gate.
-
-``RealPolls`` is chosen automatically when ``cloudconnectors.scheduler.embedded`` imports and
-the AWS provider has a collector (it is no longer the credentials-only placeholder); the
-browser tests then need no change.
+"""Move a connector through polls: with the real embedded scheduler (``RealPolls``), or, for
+rendering tests that need exact timing, by applying the events a poll applies through the
+one state gate (``SimulatedPolls``).
 """
 
 from __future__ import annotations
 
-import importlib
-import time
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from cloudconnectors.domain import states
 from cloudconnectors.domain.states import Discovery
-from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
-from cloudconnectors.providers.registry import get_provider
+from cloudconnectors.scheduler.embedded import EmbeddedScheduler
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.storage.repositories import connectors as repo
 from cloudconnectors.storage.tables import ConnectorRow, SnapshotRow
 from cloudconnectors.storage.tables.base import utcnow
 
 
-class PollDriver(Protocol):
-    real: bool
-
-    def first_poll(self, connector_id: str) -> None: ...
-
-    def refresh_poll(self, connector_id: str) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-def real_polling_available() -> bool:
-    try:
-        importlib.import_module("cloudconnectors.scheduler.embedded")
-    except ImportError:
-        return False
-    return not isinstance(get_provider("aws"), CredentialsOnlyProvider)
-
-
 class SimulatedPolls:
     """What a successful AWS poll does to the connector row, step by step."""
 
-    real = False
-
-    def __init__(self, ctx: AppContext, pause: float = 2.5) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.pause = pause
 
     def _apply(self, connector_id: str, event: states.Event, **extra: Any) -> None:
         with self.ctx.db.write() as session:
@@ -85,34 +58,13 @@ class SimulatedPolls:
         self.start(connector_id)
         self._apply(connector_id, states.Event.poll_failed(error), last_run_at=utcnow())
 
-    def first_poll(self, connector_id: str) -> None:
-        self.start(connector_id)
-        time.sleep(self.pause)  # long enough for the page's 2 s polling to see Refreshing
-        self.succeed(connector_id)
-
-    refresh_poll = first_poll
-
-    def stop(self) -> None:
-        pass
-
 
 class RealPolls:
     """The embedded scheduler polls the moto sandbox; nothing to drive by hand."""
 
-    real = True
-
     def __init__(self, ctx: AppContext) -> None:
-        module = importlib.import_module("cloudconnectors.scheduler.embedded")
-        self.scheduler = module.EmbeddedScheduler(ctx)
+        self.scheduler = EmbeddedScheduler(ctx)
         self.scheduler.start()
 
-    def first_poll(self, connector_id: str) -> None:
-        pass
-
-    def refresh_poll(self, connector_id: str) -> None:
-        pass
-
     def stop(self) -> None:
-        stop = getattr(self.scheduler, "stop", None)
-        if callable(stop):
-            stop()
+        self.scheduler.stop()

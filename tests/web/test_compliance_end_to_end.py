@@ -20,7 +20,7 @@ from cloudconnectors.services.users import principal_for_token
 from tests.support.people import make_person
 from tests.web.browser_helpers import ui_sign_in, wait_ready
 from tests.web.conftest import screenshot
-from tests.web.polling import PollDriver
+from tests.web.polling import RealPolls
 from tests.web.report_data import CIS
 from tests.web.signin_helpers import PASSWORD
 
@@ -29,11 +29,10 @@ FIRST_POLL_SECONDS = 90
 
 
 def test_a_polled_account_is_evaluated_and_its_report_renders(
-    page: Page, ctx: AppContext, polls: tuple[PollDriver, str]
+    page: Page, ctx: AppContext, polls: tuple[RealPolls, str]
 ) -> None:
-    driver, role_arn = polls
+    _, role_arn = polls
     admin = make_person(ctx, tenant="acme", role="admin", password=PASSWORD)
-    assert driver.real
     principal = principal_for_token(ctx, admin.token)
     assert principal is not None
     connector = create_connector(

@@ -14,7 +14,7 @@ from tests.support.credentials import aws_credentials, azure_credentials
 from tests.support.people import Person, make_person
 from tests.web.browser_helpers import badge, open_row_menu, row, ui_sign_in
 from tests.web.conftest import screenshot
-from tests.web.polling import PollDriver, SimulatedPolls
+from tests.web.polling import RealPolls
 from tests.web.signin_helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -47,10 +47,9 @@ def _fill_azure(page: Page, name: str, frequency: str):  # type: ignore[no-untyp
 
 
 def test_create_aws_connector_then_it_goes_online_and_refreshes(
-    page: Page, ctx: AppContext, admin_user: Person, polls: tuple[PollDriver, str]
+    page: Page, ctx: AppContext, admin_user: Person, polls: tuple[RealPolls, str]
 ) -> None:
-    driver, role_arn = polls
-    assert driver.real, "the embedded scheduler and the AWS collector are in this build"
+    _, role_arn = polls
     ui_sign_in(page, admin_user.email)
     expect(page.get_by_text("No connectors yet")).to_be_visible()
     screenshot(page, "01-connectors-empty")
@@ -63,21 +62,13 @@ def test_create_aws_connector_then_it_goes_online_and_refreshes(
     screenshot(page, "02-new-connector-aws")
     page.get_by_role("button", name="Add Connector").click()
     expect(drawer).to_be_hidden()
-    # A real scheduler may pick the new connector up at once; by hand it waits for us.
-    first_state = re.compile(r"^(Pending|Refreshing|Online)$") if driver.real else "Pending"
-    expect(badge(page, "acme-prod")).to_have_text(first_state)
+    # The scheduler may pick the new connector up at once.
+    expect(badge(page, "acme-prod")).to_have_text(re.compile(r"^(Pending|Refreshing|Online)$"))
     screenshot(page, "03-connectors-pending")
     connector_id = row(page, "acme-prod").get_attribute("data-id")
     assert connector_id
 
-    if driver.real:
-        expect(badge(page, "acme-prod")).to_have_text("Online", timeout=ONLINE_TIMEOUT)
-    else:
-        assert isinstance(driver, SimulatedPolls)
-        driver.start(connector_id)
-        expect(badge(page, "acme-prod")).to_have_text("Refreshing")
-        driver.succeed(connector_id)
-        expect(badge(page, "acme-prod")).to_have_text("Online")
+    expect(badge(page, "acme-prod")).to_have_text("Online", timeout=ONLINE_TIMEOUT)
     expect(row(page, "acme-prod")).to_contain_text("Success")
     expect(page.locator("#announcer")).to_have_text("acme-prod is now Online.")
     screenshot(page, "04-connectors-online")
@@ -86,11 +77,6 @@ def test_create_aws_connector_then_it_goes_online_and_refreshes(
     screenshot(page, "05-row-menu")
     page.get_by_role("menuitem", name="Refresh").click()
     expect(badge(page, "acme-prod")).to_have_text("Refreshing")
-    if not driver.real:
-        assert isinstance(driver, SimulatedPolls)
-        driver.start(connector_id)
-        page.wait_for_timeout(2500)  # one live update sees the server say "refreshing"
-        driver.succeed(connector_id)
     expect(badge(page, "acme-prod")).to_have_text("Online", timeout=ONLINE_TIMEOUT)
 
     row(page, "acme-prod").get_by_role("link", name="acme-prod").click()

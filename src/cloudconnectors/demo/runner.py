@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 import shutil
@@ -14,7 +13,6 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -23,8 +21,7 @@ from cloudconnectors.config import ENV_PREFIX, load_settings
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
 from cloudconnectors.demo.seed import REGIONS, seed_customer_account
-from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
-from cloudconnectors.providers.registry import get_provider
+from cloudconnectors.scheduler.embedded import EmbeddedScheduler
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import issue_external_id
@@ -107,19 +104,10 @@ def _create_connectors(
     )
 
 
-def _start_scheduler(ctx: AppContext, say: Callable[[str], None]) -> Any:
-    try:
-        module = importlib.import_module("cloudconnectors.scheduler.embedded")
-    except ImportError:
-        say("Polling is not part of this build yet (no embedded scheduler): the connectors "
-            "stay Pending. The portal, forms and API all work.")
-        return None
-    scheduler = module.EmbeddedScheduler(ctx)
+def _start_scheduler(ctx: AppContext, say: Callable[[str], None]) -> EmbeddedScheduler:
+    scheduler = EmbeddedScheduler(ctx)
     scheduler.start()
     say("Embedded scheduler started: the first polls begin now.")
-    if isinstance(get_provider("aws"), CredentialsOnlyProvider):
-        say("AWS collection is not part of this build yet: the AWS connector will go Offline "
-            "and say so. The seeded account is ready for when it ships.")
     return scheduler
 
 
@@ -172,9 +160,7 @@ def run_demo(
         if evaluate_after_poll not in POST_POLL_HOOKS:  # the demo's polls produce reports
             install_default_hooks()
             stack.callback(POST_POLL_HOOKS.remove, evaluate_after_poll)
-        scheduler = _start_scheduler(ctx, say)
-        if scheduler is not None and callable(getattr(scheduler, "stop", None)):
-            stack.callback(scheduler.stop)
+        stack.callback(_start_scheduler(ctx, say).stop)
         app = create_app(ctx)
         _announce(app, ctx, options, principal, password, data_dir, say)
         say("  Press Ctrl+C to stop. " + ("The sandbox and this temporary folder are removed."
