@@ -1,7 +1,7 @@
 """How the CLI speaks: rich tables on stdout, one-line errors on stderr, fixed exit codes.
 
 Exit codes: 0 done; 1 refused or failed (the reason is the one line on stderr); 2 usage
-error or a command not available in this build; 130 interrupted.
+error; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,12 +21,6 @@ from cloudconnectors.domain.connector import Connector
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-
-
-class NotAvailable(click.ClickException):
-    """A command whose implementation has not shipped in this build."""
-
-    exit_code = EXIT_USAGE
 
 
 def console(stderr: bool = False) -> Console:
