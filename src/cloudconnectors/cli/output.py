@@ -19,7 +19,6 @@ from rich.table import Table
 from cloudconnectors.domain.connector import Connector
 
 EXIT_FAILED = 1
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
