@@ -47,8 +47,9 @@ def test_list_filter_and_page(client: TestClient, viewer: Person,
     assert everything["total"] == 10 and len(everything["items"]) == 10
     item = everything["items"][0]
     assert set(item) == {"id", "connector_id", "type", "region", "native_id", "name", "data",
-                         "account"}
+                         "account", "stale", "last_read_at"}
     assert item["account"] is None
+    assert item["stale"] is False and item["last_read_at"] is not None  # read by this poll
 
     mine = get(client, viewer, f"/api/v1/assets?connector={first}")
     assert mine["total"] == 6 and {i["connector_id"] for i in mine["items"]} == {first}

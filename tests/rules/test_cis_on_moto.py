@@ -52,9 +52,9 @@ NOT_REPRESENTABLE: dict[str, dict[str, str]] = {
              "credentials unused for 45 days cannot be seeded."},
     "1.14": {"good": "pass", "bad": "pass", "reason": "moto stamps CreateAccessKey with "
              "the current time: a key older than 90 days cannot be seeded."},
-    "1.20": {"good": "manual", "bad": "manual", "reason": "moto does not implement IAM "
-             "Access Analyzer (ListAnalyzers answers HTTP 500): the poll records the "
-             "collector as failed and the rule answers MANUAL."},
+    "1.20": {"good": "not_evaluated", "bad": "not_evaluated", "reason": "moto does not "
+             "implement IAM Access Analyzer (ListAnalyzers answers HTTP 500): the poll "
+             "records the collector as failed and the rule answers MANUAL: not evaluated."},
     "2.1.2": {"good": "fail", "bad": "fail", "reason": "moto ignores MFADelete in "
               "PutBucketVersioning (and needs no MFA): GetBucketVersioning never reports "
               "MFADelete = Enabled."},
@@ -87,7 +87,7 @@ def _control_row(control: ControlReport) -> dict[str, Any]:
                    not_applicable=control.not_applicable)
         row["failing"] = sorted(_stable(f"{f.region} {f.resource_name or f.resource_id}: "
                                         f"{f.reason}") for f in control.failing)
-    if control.status == "manual":
+    if control.status in ("manual", "not_evaluated", "not_applicable"):
         row["notes"] = [_stable(n) for n in control.notes]
     return row
 

@@ -47,6 +47,8 @@ class CollectorResult:
     error_code: str | None = None
     permission: str | None = None
     account: str | None = None
+    # The listing stopped part-way (PARTIAL after some pages): the scope was not read whole.
+    truncated: bool = False
 
     @property
     def is_problem(self) -> bool:

@@ -154,6 +154,12 @@ class Provider(ABC):
     def resource_types(self) -> list[ResourceTypeInfo]:
         """Every asset type this provider collects."""
 
+    def asset_types_of(self, resource_type: str) -> tuple[str, ...]:
+        """Every asset type a collector reporting ``resource_type`` emits, so a scope it
+        could not read covers all of them (carry-forward, MANUAL). Override when one listing
+        yields several types."""
+        return (resource_type,)
+
     def results_per_region(self, scope: str) -> int | None:
         """How many collector results a poll reports per region of ``scope`` (``regional``,
         or ``global`` for the one account-wide pseudo-region); None when unknown. Progress

@@ -2,9 +2,19 @@
 
 Scoring (also in docs/cis-aws.md): ``score = passed / (passed + failed)`` over the individual
 automated results (one per rule per resource) of the rules the framework cites; MANUAL and
-NOT_APPLICABLE results are left out of both sides. A control is ``fail`` if any of its results
-failed, else ``manual`` if any was manual (or it has no rules), else ``pass`` if any passed,
-else ``not_applicable``.
+NOT_APPLICABLE results are left out of both sides, except MANUAL results over data carried
+forward from an earlier poll, which count by what they said as last read - so a region that
+cannot be read for a while does not move the score, while its controls read not evaluated.
+
+Control statuses keep two kinds of "a person must look" apart, so the framework header's
+automated / manual counts and the report's agree:
+
+* ``manual`` - by design: the benchmark says so (the control has no rules);
+* ``not_evaluated`` - an automated control that could not be decided: a result was MANUAL
+  (data denied, failed, carried forward, not collected), or a rule has not run yet.
+
+An automated control is ``fail`` if any of its results failed, else ``not_evaluated`` as
+above, else ``pass`` if any passed, else ``not_applicable``.
 """
 
 from __future__ import annotations
@@ -23,13 +33,16 @@ from cloudconnectors.reports.model import (
 )
 from cloudconnectors.rules.frameworks import Control, Framework
 
+CONTROL_STATUSES = ("pass", "fail", "not_evaluated", "manual", "not_applicable")
+RESULT_STATUSES = ("pass", "fail", "manual", "not_applicable")
 OPEN_STATES = frozenset({FindingState.OPEN, FindingState.REOPENED})
 MAX_NOTES = 5
 
 
 def framework_score(framework: Framework, counts: Mapping[str, RuleCounts]) -> float | None:
-    passed = sum(counts[r].passed for r in framework.rule_ids if r in counts)
-    failed = sum(counts[r].failed for r in framework.rule_ids if r in counts)
+    got = [counts[r] for r in framework.rule_ids if r in counts]
+    passed = sum(c.passed + c.carried_passed for c in got)
+    failed = sum(c.failed + c.carried_failed for c in got)
     return round(passed / (passed + failed), 4) if passed + failed else None
 
 
@@ -40,7 +53,7 @@ def control_status(control: Control, counts: Mapping[str, RuleCounts]) -> str:
     if any(c.failed for c in got):
         return "fail"
     if any(c.manual for c in got) or len(got) < len(control.rules):
-        return "manual"
+        return "not_evaluated"
     if any(c.passed for c in got):
         return "pass"
     return "not_applicable"
@@ -95,9 +108,8 @@ def build_report(*, framework: Framework, connector_id: str, connector_name: str
         framework=framework.summary(), connector_id=connector_id,
         connector_name=connector_name, provider=provider, evaluated_at=evaluated_at,
         snapshot_id=snapshot_id, score=framework_score(framework, counts),
-        results={k: results.get(k, 0) for k in ("pass", "fail", "manual", "not_applicable")},
-        controls_by_status={k: by_status.get(k, 0)
-                            for k in ("pass", "fail", "manual", "not_applicable")},
+        results={k: results.get(k, 0) for k in RESULT_STATUSES},
+        controls_by_status={k: by_status.get(k, 0) for k in CONTROL_STATUSES},
         controls=controls,
         fixed=tuple(sorted(fixed, key=lambda f: f.fixed_at or f.last_seen, reverse=True)),
         trend=tuple(trend), account_uid=account_uid)

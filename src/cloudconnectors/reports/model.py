@@ -43,18 +43,24 @@ class RuleCounts:
     manual: int = 0
     not_applicable: int = 0
     manual_reasons: tuple[str, ...] = ()
+    # Of the manual ones: results over carried-forward data, by what they said as last read.
+    carried_passed: int = 0
+    carried_failed: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"pass": self.passed, "fail": self.failed, "manual": self.manual,
                 "not_applicable": self.not_applicable,
-                "manual_reasons": list(self.manual_reasons)}
+                "manual_reasons": list(self.manual_reasons),
+                "carried_pass": self.carried_passed, "carried_fail": self.carried_failed}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> RuleCounts:
         return cls(passed=int(raw.get("pass", 0)), failed=int(raw.get("fail", 0)),
                    manual=int(raw.get("manual", 0)),
                    not_applicable=int(raw.get("not_applicable", 0)),
-                   manual_reasons=tuple(raw.get("manual_reasons", ())))
+                   manual_reasons=tuple(raw.get("manual_reasons", ())),
+                   carried_passed=int(raw.get("carried_pass", 0)),
+                   carried_failed=int(raw.get("carried_fail", 0)))
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class ControlReport:
     title: str
     section: str
     level: int | None
-    status: str  # pass | fail | manual | not_applicable
+    status: str  # pass | fail | not_evaluated | not_applicable (automated); manual (by design)
     automated: bool
     rules: tuple[str, ...]
     passed: int
@@ -89,7 +95,9 @@ class Report:
     provider: str
     evaluated_at: datetime | None
     snapshot_id: str | None
-    score: float | None  # passed / (passed + failed) over automated results; None if none
+    # passed / (passed + failed) over automated results, the carried-forward ones counted by
+    # what they said as last read; None if none
+    score: float | None
     results: dict[str, int]
     controls_by_status: dict[str, int]
     controls: tuple[ControlReport, ...]

@@ -75,6 +75,8 @@ class InventoryItem(NamedTuple):
     name: str | None
     data: Data
     account: str | None = None
+    # Carried forward from an earlier poll (its scope was not read this time): never judged.
+    stale: bool = False
 
 
 class AccountVerdict(NamedTuple):
@@ -106,6 +108,9 @@ class RuleResult(NamedTuple):
     resource_name: str | None
     status: Status
     reason: str
+    # For a MANUAL answer over carried-forward data: what the rule said of the data as it was
+    # last read (PASS/FAIL), kept for the score and the history, never shown as the status.
+    carried: Status | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

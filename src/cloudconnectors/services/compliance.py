@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
-from cloudconnectors.reports.build import control_status
+from cloudconnectors.reports.build import CONTROL_STATUSES, RESULT_STATUSES, control_status
 from cloudconnectors.reports.model import FindingState, FindingView
 from cloudconnectors.rules.frameworks import Framework, builtin_frameworks
 from cloudconnectors.services import reports
@@ -155,8 +155,8 @@ def summaries(db: Database, tenant_id: str, framework_id: str | None = None,
 
 def _summary(connector_id: str, name: str, provider: str, framework: Framework | None,
              runs: repo.RecentRuns | None) -> ConnectorSummary:
-    statuses = dict.fromkeys(("pass", "fail", "manual", "not_applicable"), 0)
-    results = dict(statuses)
+    statuses = dict.fromkeys(CONTROL_STATUSES, 0)
+    results = dict.fromkeys(RESULT_STATUSES, 0)
     score = None
     trend: list[TrendScore] = []
     if framework is not None and runs is not None:

@@ -32,6 +32,7 @@ def list_assets(
     type_: str | None = None,
     region: str | None = None,
     account: str | None = None,
+    stale: bool | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> AssetPage:
@@ -46,7 +47,7 @@ def list_assets(
         items, total = repo.page_assets(
             session,
             principal.tenant_id,
-            AssetFilter(connector_id, type_, region, account),
+            AssetFilter(connector_id, type_, region, account, stale),
             limit=limit,
             offset=offset,
         )

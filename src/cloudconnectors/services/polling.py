@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from cloudconnectors.domain import states
 from cloudconnectors.domain.errors import (
     AuthenticationFailed,
@@ -34,6 +36,7 @@ from cloudconnectors.domain.errors import (
     ValidationFailed,
 )
 from cloudconnectors.domain.runs import CollectorResult, RunState, Trigger
+from cloudconnectors.domain.scopes import Scope, is_gap
 from cloudconnectors.domain.states import Discovery, Status
 from cloudconnectors.inventory.outcome import PollVerdict, judge
 from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
@@ -300,7 +303,9 @@ def _finish(
             _close_run(run, RunState.FAILED, now, error=LOST_MESSAGE)
             return _summary(started, RunState.FAILED, connector_repo.state_of(row), LOST_MESSAGE)
         verdict = collected.verdict
-        run_repo.add_results(session, run.id, collected.results)
+        carried = {} if verdict.failed else _carry_forward(session, row, started, collected)
+        run_repo.add_results(session, run.id, collected.results, carried,
+                             get_provider(row.provider).asset_types_of)
         run.regions = collected.regions
         run.api_calls = collected.api_calls
         if verdict.failed:
@@ -345,6 +350,32 @@ def _finish(
             error=run.error,
             warning=run.warning,
         )
+
+
+def _carry_forward(
+    session: Session, row: ConnectorRow, started: _Started, collected: _Collected
+) -> dict[Scope, tuple[int, datetime | None]]:
+    """Keep, from the current snapshot, the assets of every scope this poll did not read
+    whole (see ``domain.scopes``); returns, per scope, what it carries and as of when.
+
+    A scope the previous poll read and found empty is "carried" too, with nothing in it: its
+    last reading (no resources) is still the latest truth, and rules may say what it showed.
+    """
+    if row.current_snapshot_id is None:
+        return {}
+    types_of = get_provider(row.provider).asset_types_of
+    # asset-type scope -> the collector scope that reports it
+    scopes = {Scope(r.account, r.region, type_): Scope(r.account, r.region, r.resource_type)
+              for r in collected.results if is_gap(r) for type_ in types_of(r.resource_type)}
+    carried = inventory_repo.carry_forward(
+        session, previous_id=row.current_snapshot_id, snapshot_id=started.snapshot_id,
+        scopes=sorted(scopes, key=Scope.sort_key))
+    earlier = run_repo.scope_reads(session, row.current_snapshot_id)
+    for scope, collector in scopes.items():
+        read_at = earlier.get(collector)
+        if scope not in carried and read_at is not None:
+            carried[scope] = (0, read_at)
+    return carried
 
 
 def _close_run(

@@ -102,7 +102,8 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
             raise Conflict(f"connector {connector.name} has no complete inventory yet; "
                            "refresh it and evaluate after the poll finishes")
         seen_at = snapshot.completed_at or snapshot.started_at
-        denied, regions = repo.run_denials_and_regions(session, snapshot.run_id)
+        coverage = repo.run_coverage(session, snapshot.run_id,
+                                     get_provider(connector.provider).asset_types_of)
         specs = _custom_specs(session, tenant_id)
         custom = _custom_rules(specs, connector.provider)
         engine = engine_for(connector.provider, custom)
@@ -115,7 +116,7 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
                 assets += 1
                 yield item
 
-        for result in engine.evaluate(counted(), now=seen_at, denied=denied, regions=regions):
+        for result in engine.evaluate(counted(), now=seen_at, coverage=coverage):
             tally.add(result)
         provider = connector.provider
     counts = tally.rule_counts()

@@ -70,11 +70,15 @@ def test_bounds_per_service_and_region_and_one_report_each() -> None:
     assert max(v for k, v in tracker.peak.items() if isinstance(k, str)) <= 3
 
 
-def test_service_not_offered_in_region_is_skipped() -> None:
+def test_service_not_offered_in_region_reads_as_empty() -> None:
+    """Nothing can exist where AWS does not offer the service: an empty, complete read (not a
+    gap that would turn rules MANUAL in every newer region), saying why, with no call."""
     resources = [ResourceType("AWS::Fake::Thing", "svc", "ListThings", "Items", "Id")]
     engine = Engine(resources, lambda service, region: _FakeClient(service, region, _Tracker()),
                     "123456789012", AwsOptions(), Meter(), lambda service: frozenset({"r1"}))
     sink = MemorySink()
     engine.run(REGIONS, sink)
     outcomes = {r.region: r.outcome for r in sink.results}
-    assert outcomes == {"r1": Outcome.OK, "r2": Outcome.SKIPPED, "r3": Outcome.SKIPPED}
+    assert outcomes == {"r1": Outcome.OK, "r2": Outcome.OK, "r3": Outcome.OK}
+    r2 = next(r for r in sink.results if r.region == "r2")
+    assert (r2.count, r2.calls, r2.reason) == (0, 0, "svc is not offered in r2")

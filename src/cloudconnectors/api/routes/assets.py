@@ -35,6 +35,11 @@ def list_assets(
         str | None,
         Query(max_length=128, description="A project or subscription ID, e.g. prod-123"),
     ] = None,
+    stale: Annotated[
+        bool | None,
+        Query(description="true: only assets carried forward from an earlier poll because "
+              "this one could not read their region or type; false: only fresh ones"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> AssetPage:
@@ -45,6 +50,7 @@ def list_assets(
         type_=type_,
         region=region,
         account=account,
+        stale=stale,
         limit=limit,
         offset=offset,
     )

@@ -25,6 +25,14 @@ class AssetOut(BaseModel):
         description="The project or subscription the resource lives in "
         "(null: the connector's own account).",
     )
+    stale: bool = Field(
+        default=False,
+        description="True when the last poll could not read this asset's region or type and "
+        "it was carried forward from an earlier snapshot.",
+    )
+    last_read_at: datetime | None = Field(
+        default=None, description="When this record was last read from the cloud."
+    )
 
     @classmethod
     def of(cls, asset: AssetRecord) -> AssetOut:

@@ -139,7 +139,8 @@ class Engine:
                 continue
             for region in regions:
                 if offered and region not in offered:
-                    self._report(sink, _result(_Task(resource, region), Outcome.SKIPPED, Tally(),
+                    # Nothing can exist there: a complete, empty read (not a gap).
+                    self._report(sink, _result(_Task(resource, region), Outcome.OK, Tally(),
                                  reason=f"{resource.service} is not offered in {region}"))
                 else:
                     tasks.append(_Task(resource, region))
@@ -202,10 +203,13 @@ class Engine:
             fault = classify(exc, resource.service)
             outcome = fault.outcome
             reason = fault.reason
+            truncated = False
             if count and outcome is not Outcome.SKIPPED:
                 outcome, reason = Outcome.PARTIAL, f"stopped after {count} items: {reason}"
+                truncated = True
             self._report(sink, _result(task, outcome, tally, count=count, reason=reason,
-                                       code=fault.code, permission=fault.permission))
+                                       code=fault.code, permission=fault.permission,
+                                       truncated=truncated))
             return
         self._report(sink, _summarise(task, tally, count, problems))
 
@@ -318,9 +322,9 @@ def _summarise(task: _Task, tally: Tally, count: int, problems: _Problems) -> Co
 
 def _result(task: _Task, outcome: Outcome, tally: Tally, *, count: int = 0,
             reason: str | None = None, code: str | None = None,
-            permission: str | None = None) -> CollectorResult:
+            permission: str | None = None, truncated: bool = False) -> CollectorResult:
     return CollectorResult(
         region=task.region, service=task.resource.service, resource_type=task.resource.type,
         outcome=outcome, count=count, calls=tally.calls, reason=reason, error_code=code,
-        permission=permission,
+        permission=permission, truncated=truncated,
     )

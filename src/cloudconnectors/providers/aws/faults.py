@@ -17,6 +17,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from cloudconnectors.domain.readable import readable
 from cloudconnectors.domain.runs import Outcome
 from cloudconnectors.providers.aws.permissions import iam_action
 
@@ -59,7 +60,7 @@ def classify(exc: BaseException, service: str) -> Fault:
     code = error_code(exc)
     if isinstance(exc, ClientError):
         operation = exc.operation_name
-        message = str(exc.response.get("Error", {}).get("Message") or "")
+        message = readable(str(exc.response.get("Error", {}).get("Message") or "")) or ""
         status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
         if code in DENIED_CODES or status == 403:
             action = iam_action(service, operation)
@@ -71,12 +72,13 @@ def classify(exc: BaseException, service: str) -> Fault:
         if code in SKIP_CODES:
             return Fault(Outcome.SKIPPED, code, f"{operation}: the region is not enabled "
                          f"for the account ({code})")
-        detail = f"{code}: {message}" if message else code
+        detail = message if message.startswith(code) else f"{code}: {message}" if message \
+            else code
         return Fault(Outcome.FAILED, code, f"{operation} failed (HTTP {status}, {detail})")
     if isinstance(exc, ConnectTimeoutError | ReadTimeoutError):
         return Fault(Outcome.FAILED, code, f"timed out: {exc}")
     if isinstance(exc, EndpointConnectionError | ConnectionError):
         return Fault(Outcome.FAILED, code, f"could not reach the endpoint: {exc}")
     if isinstance(exc, BotoCoreError):
-        return Fault(Outcome.FAILED, code, str(exc))
-    return Fault(Outcome.FAILED, code, f"unexpected {type(exc).__name__}: {exc}")
+        return Fault(Outcome.FAILED, code, readable(str(exc)) or code)
+    return Fault(Outcome.FAILED, code, f"unexpected {type(exc).__name__}: {readable(str(exc))}")

@@ -87,6 +87,13 @@ class AwsProvider(Provider):
         """The engine reports once per (region, declaration); global ones once in all."""
         return sum(1 for resource in RESOURCES if resource.scope.value == scope)
 
+    def asset_types_of(self, resource_type: str) -> tuple[str, ...]:
+        """A Directory Service listing yields three types; the others one."""
+        for resource in RESOURCES:
+            if resource.type == resource_type:
+                return resource.types()
+        return (resource_type,)
+
     def resource_types(self) -> list[ResourceTypeInfo]:
         return [
             ResourceTypeInfo(type_, resource.service, resource.scope.value)

@@ -20,7 +20,17 @@ from cloudconnectors.providers.aws.platform import make_client
 from cloudconnectors.providers.aws.resources import RESOURCES
 from cloudconnectors.providers.base import CloudSession, CollectionSink
 
-__all__ = ["AwsSession"]
+__all__ = ["AwsSession", "partition_of"]
+
+# Region prefixes of the partitions other than ``aws``; one role lives in one partition, so
+# regions of another (which emulators and some SDK data list) are never polled or reported.
+_PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
+               ("us-isof-", "aws-iso-f"), ("eu-isoe-", "aws-iso-e"), ("us-iso-", "aws-iso"))
+
+
+def partition_of(region: str) -> str:
+    """``cn-north-1`` -> ``aws-cn``; ``eu-west-1`` -> ``aws``."""
+    return next((name for prefix, name in _PARTITIONS if region.startswith(prefix)), "aws")
 
 
 class AwsSession(CloudSession):
@@ -85,9 +95,11 @@ class AwsSession(CloudSession):
             if fault.permission:
                 raise AuthenticationFailed(message) from None
             raise CollectionFailed(message) from None
+        partition = partition_of(self._options.home_region)
         enabled = sorted(
             r["RegionName"] for r in answer.get("Regions", [])
             if r.get("OptInStatus") != "not-opted-in"
+            and partition_of(str(r["RegionName"])) == partition
         )
         if self._options.regions:
             wanted = set(self._options.regions)

@@ -3,7 +3,7 @@ evaluation needs. Every function takes the caller's session and returns plain ob
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, union_all, update
 from sqlalchemy.orm import Session
 
-from cloudconnectors.domain.runs import Outcome
+from cloudconnectors.domain.runs import CollectorResult, Outcome
+from cloudconnectors.domain.scopes import Coverage, Scope, coverage_from_results
 from cloudconnectors.reports.model import FindingState, FindingView, RuleCounts, TrendPoint
 from cloudconnectors.rules.model import InventoryItem, RuleResult
 from cloudconnectors.storage.tables import (
@@ -32,32 +33,35 @@ def iter_snapshot_items(session: Session, snapshot_id: str,
                         batch: int = 2000) -> Iterator[InventoryItem]:
     """Stream a snapshot's assets as engine input, in batches (never the whole set at once)."""
     query = select(AssetRow.key, AssetRow.type, AssetRow.region, AssetRow.native_id,
-                   AssetRow.name, AssetRow.data, AssetRow.account
+                   AssetRow.name, AssetRow.data, AssetRow.account, AssetRow.stale
                    ).where(AssetRow.snapshot_id == snapshot_id)
     for row in session.execute(query.execution_options(yield_per=batch)):
         yield InventoryItem(row.key, row.type, row.region, row.native_id, row.name, row.data,
-                            row.account)
+                            row.account, bool(row.stale))
 
 
-_UNREAD_OUTCOMES = (Outcome.DENIED.value, Outcome.FAILED.value, Outcome.THROTTLED.value)
-
-
-def run_denials_and_regions(session: Session, run_id: str | None
-                            ) -> tuple[set[tuple[str, str | None]], list[str]]:
-    """The (resource type, permission) pairs a poll was denied, and the regions it covered.
-
-    A listing that failed or stayed throttled counts too, as ``(type, None)``: rules must not
-    judge a type the poll could not read (the engine answers MANUAL for it)."""
-    if run_id is None:
-        return set(), []
-    denied: set[tuple[str, str | None]] = set()
-    for type_, permission, outcome in session.execute(
-            select(RunResultRow.resource_type, RunResultRow.permission, RunResultRow.outcome)
-            .where(RunResultRow.run_id == run_id,
-                   RunResultRow.outcome.in_(_UNREAD_OUTCOMES))):
-        denied.add((type_, permission if outcome == Outcome.DENIED.value else None))
-    run = session.get(PollRunRow, run_id)
-    return denied, list(run.regions) if run else []
+def run_coverage(session: Session, run_id: str | None,
+                 asset_types: Callable[[str], tuple[str, ...]] = lambda t: (t,)) -> Coverage:
+    """What the poll that made a snapshot read: its regions, the scopes it did not read whole
+    (with what was carried forward for each) and the types it listed. Without a run (an old
+    or hand-made snapshot) nothing is known, and the engine judges what is there."""
+    run = session.get(PollRunRow, run_id) if run_id is not None else None
+    if run is None:
+        return Coverage(known=False)
+    results: list[CollectorResult] = []
+    carried: dict[Scope, tuple[int, datetime | None]] = {}
+    for row in session.scalars(select(RunResultRow).where(RunResultRow.run_id == run.id)):
+        result = CollectorResult(region=row.region, service=row.service,
+                                 resource_type=row.resource_type,
+                                 outcome=Outcome(row.outcome), reason=row.reason,
+                                 permission=row.permission, account=row.account,
+                                 truncated=bool(row.truncated))
+        results.append(result)
+        if row.carried or row.last_read_at is not None:
+            carried[Scope(row.account, row.region, row.resource_type)] = (row.carried,
+                                                                          row.last_read_at)
+    return coverage_from_results(results, run.regions, asset_types=asset_types,
+                                 carried=carried)
 
 
 # --- findings history -----------------------------------------------------------------------

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from cloudconnectors.domain.scopes import ANY_REGION, Scope
 from cloudconnectors.inventory.writer import KeyedAsset
 from cloudconnectors.storage.tables import AssetRow, ConnectorRow, SnapshotRow
+from cloudconnectors.storage.tables.base import UtcDateTime
 
 __all__ = [
     "AssetFilter",
     "AssetRecord",
     "InventorySummary",
+    "carry_forward",
     "complete",
     "create",
     "discard",
@@ -50,6 +53,10 @@ class AssetRecord:
     name: str | None
     data: dict[str, Any]
     account: str | None = None
+    # Carried forward: this poll could not read its scope; ``last_read_at`` says when it was
+    # last read (for a fresh asset, the time its snapshot completed).
+    stale: bool = False
+    last_read_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class AssetFilter:
     type: str | None = None
     region: str | None = None
     account: str | None = None
+    stale: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +156,60 @@ def complete(
     return snapshot
 
 
+_CARRIED_COLUMNS = ("snapshot_id", "key", "tenant_id", "connector_id", "type", "region",
+                    "native_id", "name", "data", "account", "stale", "last_read_at")
+
+
+def _in_scope(scope: Scope) -> list[ColumnElement[bool]]:
+    where = [AssetRow.type == scope.resource_type,
+             AssetRow.account.is_(None) if scope.account is None
+             else AssetRow.account == scope.account]
+    if scope.region != ANY_REGION:
+        where.append(AssetRow.region == scope.region)
+    return where
+
+
+def carry_forward(
+    session: Session, *, previous_id: str, snapshot_id: str, scopes: Sequence[Scope]
+) -> dict[Scope, tuple[int, datetime | None]]:
+    """Copy into ``snapshot_id`` the assets of ``scopes`` that ``previous_id`` holds and this
+    poll did not read again, marked stale with the time they were last really read.
+
+    Returns, per scope, how many it now carries and the oldest ``last_read_at`` among them
+    (scopes with nothing to carry are left out). Call in the poll's finishing transaction.
+    """
+    previous = session.get(SnapshotRow, previous_id)
+    if previous is None or previous.id == snapshot_id:
+        return {}
+    read_at = previous.completed_at or previous.started_at
+    carried: dict[Scope, tuple[int, datetime | None]] = {}
+    fresh = aliased(AssetRow)
+    for scope in scopes:
+        rows = select(
+            literal(snapshot_id), AssetRow.key, AssetRow.tenant_id, AssetRow.connector_id,
+            AssetRow.type, AssetRow.region, AssetRow.native_id, AssetRow.name, AssetRow.data,
+            AssetRow.account, literal(True),
+            func.coalesce(AssetRow.last_read_at, literal(read_at, UtcDateTime())),
+        ).where(
+            AssetRow.snapshot_id == previous_id, *_in_scope(scope),
+            ~exists().where(fresh.snapshot_id == snapshot_id, fresh.key == AssetRow.key))
+        session.execute(insert(AssetRow).from_select(_CARRIED_COLUMNS, rows))
+        count, oldest = session.execute(
+            select(func.count(), func.min(AssetRow.last_read_at)).where(
+                AssetRow.snapshot_id == snapshot_id, AssetRow.stale.is_(True),
+                *_in_scope(scope))).one()
+        if count:
+            carried[scope] = (int(count), _aware(oldest))
+    return carried
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """``min()`` bypasses the column type on SQLite: give the zone back."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
 def discard(session: Session, snapshot_id: str) -> None:
     session.execute(delete(AssetRow).where(AssetRow.snapshot_id == snapshot_id))
     session.execute(delete(SnapshotRow).where(SnapshotRow.id == snapshot_id))
@@ -201,12 +263,16 @@ def pin_reads(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def _current_assets(tenant_id: str, flt: AssetFilter) -> Select[AssetRow]:
+def _current_assets(tenant_id: str, flt: AssetFilter
+                    ) -> Select[AssetRow, datetime | None]:
     query = (
-        select(AssetRow)
+        select(AssetRow, SnapshotRow.completed_at)
         .join(ConnectorRow, ConnectorRow.current_snapshot_id == AssetRow.snapshot_id)
+        .join(SnapshotRow, SnapshotRow.id == AssetRow.snapshot_id)
         .where(ConnectorRow.tenant_id == tenant_id)
     )
+    if flt.stale is not None:
+        query = query.where(AssetRow.stale.is_(flt.stale))
     if flt.connector_id is not None:
         query = query.where(ConnectorRow.id == flt.connector_id)
     if flt.type is not None:
@@ -218,7 +284,7 @@ def _current_assets(tenant_id: str, flt: AssetFilter) -> Select[AssetRow]:
     return query
 
 
-def _record(row: AssetRow) -> AssetRecord:
+def _record(row: AssetRow, read_at: datetime | None) -> AssetRecord:
     return AssetRecord(
         id=row.key,
         connector_id=row.connector_id,
@@ -228,6 +294,8 @@ def _record(row: AssetRow) -> AssetRecord:
         name=row.name,
         data=dict(row.data),
         account=row.account,
+        stale=bool(row.stale),
+        last_read_at=row.last_read_at if row.stale else read_at,
     )
 
 
@@ -236,21 +304,21 @@ def page_assets(
 ) -> tuple[list[AssetRecord], int]:
     base = _current_assets(tenant_id, flt)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = session.scalars(
+    rows = session.execute(
         base.order_by(AssetRow.snapshot_id, AssetRow.key).limit(limit).offset(offset)
     )
-    return [_record(row) for row in rows], total
+    return [_record(row, read_at) for row, read_at in rows], total
 
 
 def find_asset(
     session: Session, tenant_id: str, asset_id: str, connector_id: str | None = None
 ) -> AssetRecord | None:
-    row = session.scalars(
+    found = session.execute(
         _current_assets(tenant_id, AssetFilter(connector_id=connector_id))
         .where(AssetRow.key == asset_id)
         .limit(1)
     ).first()
-    return _record(row) if row is not None else None
+    return _record(found[0], found[1]) if found is not None else None
 
 
 def summary(session: Session, connector: ConnectorRow) -> InventorySummary:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from cloudconnectors.domain.errors import NotFound
+from cloudconnectors.domain.readable import readable
 from cloudconnectors.domain.runs import CollectorResult, Outcome, RunState, Trigger
-from cloudconnectors.storage.tables import PollRunRow, RunResultRow
+from cloudconnectors.domain.scopes import Scope, ScopeGap, is_gap
+from cloudconnectors.storage.tables import PollRunRow, RunResultRow, SnapshotRow
 
 __all__ = [
     "RunRecord",
@@ -42,6 +44,8 @@ class RunRecord:
     warning: str | None
     snapshot_id: str | None
     results: list[CollectorResult]
+    # Scopes not read whole, with the assets carried forward for each (domain.scopes).
+    unread: list[ScopeGap] = field(default_factory=list)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -65,11 +69,30 @@ def create(
     return row
 
 
-def add_results(session: Session, run_id: str, results: Sequence[CollectorResult]) -> None:
+# Reasons are ours around an upstream line; keep ours whole, reduce any pasted page.
+READABLE_LIMIT = 600
+
+
+def add_results(
+    session: Session,
+    run_id: str,
+    results: Sequence[CollectorResult],
+    carried: Mapping[Scope, tuple[int, datetime | None]] | None = None,
+    asset_types: Callable[[str], tuple[str, ...]] = lambda t: (t,),
+) -> None:
+    """Store the run's collector results; ``carried`` (from ``inventory.carry_forward``)
+    adds to each how many assets were carried forward for its scope and since when."""
     if not results:
         return
-    session.add_all(
-        RunResultRow(
+    rows = []
+    for r in results:
+        count, oldest = 0, None
+        for type_ in asset_types(r.resource_type):
+            n, at = (carried or {}).get(Scope(r.account, r.region, type_), (0, None))
+            count += n
+            if at is not None and (oldest is None or at < oldest):
+                oldest = at
+        rows.append(RunResultRow(
             run_id=run_id,
             region=r.region,
             service=r.service,
@@ -77,13 +100,33 @@ def add_results(session: Session, run_id: str, results: Sequence[CollectorResult
             outcome=r.outcome.value,
             count=r.count,
             calls=r.calls,
-            reason=r.reason,
+            reason=readable(r.reason, READABLE_LIMIT),
             error_code=r.error_code,
             permission=r.permission,
             account=r.account,
-        )
-        for r in results
-    )
+            truncated=r.truncated,
+            carried=count,
+            last_read_at=oldest,
+        ))
+    session.add_all(rows)
+
+
+def scope_reads(session: Session, snapshot_id: str) -> dict[Scope, datetime | None]:
+    """Per (account, region, collector type) of the poll that made ``snapshot_id``: when
+    that scope's data was last really read - the snapshot's time if the poll read it whole,
+    the time it carried forward if not, None if it was never read."""
+    snapshot = session.get(SnapshotRow, snapshot_id)
+    if snapshot is None or snapshot.run_id is None:
+        return {}
+    read_at = snapshot.completed_at or snapshot.started_at
+    found: dict[Scope, datetime | None] = {}
+    for row in session.scalars(select(RunResultRow).where(RunResultRow.run_id == snapshot.run_id)):
+        result = CollectorResult(region=row.region, service=row.service,
+                                 resource_type=row.resource_type, outcome=Outcome(row.outcome),
+                                 truncated=bool(row.truncated))
+        found[Scope(row.account, row.region, row.resource_type)] = (
+            row.last_read_at if is_gap(result) else read_at)
+    return found
 
 
 def fail_unfinished(session: Session, connector_id: str, message: str, now: datetime) -> int:
@@ -100,8 +143,13 @@ def fail_unfinished(session: Session, connector_id: str, message: str, now: date
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _results_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[CollectorResult]]:
-    found: dict[str, list[CollectorResult]] = defaultdict(list)
+_Found = dict[str, tuple[list[CollectorResult], list[ScopeGap]]]
+
+
+def _results_of(session: Session, run_ids: Sequence[str]) -> _Found:
+    """Per run: its collector results, and the scopes it did not read whole (with what was
+    carried forward for each)."""
+    found: _Found = defaultdict(lambda: ([], []))
     if not run_ids:
         return found
     rows = session.scalars(
@@ -110,24 +158,30 @@ def _results_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[Coll
         .order_by(RunResultRow.region, RunResultRow.service, RunResultRow.id)
     )
     for row in rows:
-        found[row.run_id].append(
-            CollectorResult(
-                region=row.region,
-                service=row.service,
-                resource_type=row.resource_type,
-                outcome=Outcome(row.outcome),
-                count=row.count,
-                calls=row.calls,
-                reason=row.reason,
-                error_code=row.error_code,
-                permission=row.permission,
-                account=row.account,
-            )
+        result = CollectorResult(
+            region=row.region,
+            service=row.service,
+            resource_type=row.resource_type,
+            outcome=Outcome(row.outcome),
+            count=row.count,
+            calls=row.calls,
+            reason=row.reason,
+            error_code=row.error_code,
+            permission=row.permission,
+            account=row.account,
+            truncated=bool(row.truncated),
         )
+        results, gaps = found[row.run_id]
+        results.append(result)
+        if is_gap(result):
+            gaps.append(ScopeGap(Scope(row.account, row.region, row.resource_type),
+                                 result.outcome, result.reason, result.permission,
+                                 row.last_read_at, row.carried))
     return found
 
 
-def _record(row: PollRunRow, results: list[CollectorResult]) -> RunRecord:
+def _record(row: PollRunRow, found: tuple[list[CollectorResult], list[ScopeGap]]) -> RunRecord:
+    results, gaps = found
     return RunRecord(
         id=row.id,
         connector_id=row.connector_id,
@@ -144,6 +198,7 @@ def _record(row: PollRunRow, results: list[CollectorResult]) -> RunRecord:
         warning=row.warning,
         snapshot_id=row.snapshot_id,
         results=results,
+        unread=gaps,
     )
 
 
@@ -162,7 +217,7 @@ def page(
         )
     )
     results = _results_of(session, [row.id for row in rows])
-    return [_record(row, results.get(row.id, [])) for row in rows], total
+    return [_record(row, results.get(row.id, ([], []))) for row in rows], total
 
 
 def get(session: Session, tenant_id: str, connector_id: str, run_id: str) -> RunRecord:
@@ -175,7 +230,7 @@ def get(session: Session, tenant_id: str, connector_id: str, run_id: str) -> Run
     ).first()
     if row is None:
         raise NotFound(f"run {run_id} not found for connector {connector_id}")
-    return _record(row, _results_of(session, [row.id]).get(row.id, []))
+    return _record(row, _results_of(session, [row.id]).get(row.id, ([], [])))
 
 
 def last_finished(session: Session, tenant_id: str, connector_id: str) -> RunRecord | None:
@@ -191,4 +246,4 @@ def last_finished(session: Session, tenant_id: str, connector_id: str) -> RunRec
     ).first()
     if row is None:
         return None
-    return _record(row, _results_of(session, [row.id]).get(row.id, []))
+    return _record(row, _results_of(session, [row.id]).get(row.id, ([], [])))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cloudconnectors.storage.tables.base import Base, new_id, utcnow
@@ -51,5 +51,9 @@ class AssetRow(Base):
     native_id: Mapped[str] = mapped_column(String(2048))
     name: Mapped[str | None] = mapped_column(String(1024), default=None)
     data: Mapped[dict[str, Any]]
+    # Carried forward from an earlier snapshot because this poll could not read its scope
+    # (region x type); ``last_read_at`` is when it was last really read. Fresh rows: False/None.
+    stale: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_read_at: Mapped[datetime | None] = mapped_column(default=None)
     #: The project or subscription the resource lives in (None: the connector's own account).
     account: Mapped[str | None] = mapped_column(String(128), default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cloudconnectors.storage.tables.base import Base, new_id, utcnow
@@ -45,4 +45,9 @@ class RunResultRow(Base):
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     error_code: Mapped[str | None] = mapped_column(String(128), default=None)
     permission: Mapped[str | None] = mapped_column(String(128), default=None)
+    # The listing stopped part-way; with ``carried`` (assets carried forward from the previous
+    # snapshot because this scope was not read whole) and when those were last read.
+    truncated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    carried: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_read_at: Mapped[datetime | None] = mapped_column(default=None)
     account: Mapped[str | None] = mapped_column(String(128), default=None)

@@ -6,7 +6,8 @@ import { h, saveBlob, toast } from "./dom.js";
 const SVG = "http://www.w3.org/2000/svg";
 
 export const CONTROL_STATUS = {
-  fail: "Fail", pass: "Pass", manual: "Manual", not_applicable: "Not applicable",
+  fail: "Fail", pass: "Pass", not_evaluated: "Not evaluated", manual: "Manual",
+  not_applicable: "Not applicable",
 };
 export const EXPORT_FORMATS = [
   ["json", "JSON"], ["csv", "CSV"], ["html", "HTML"], ["ocsf", "OCSF"],

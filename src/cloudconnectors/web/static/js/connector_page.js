@@ -90,6 +90,24 @@ function renderSummary(data) {
 
 const OUTCOME_LABEL = { ok: "OK", partial: "Partial", denied: "Denied", throttled: "Throttled", failed: "Failed", skipped: "Skipped" };
 
+// What the poll could not read: kept from an earlier poll, marked with its age, never judged.
+function unreadTable(unread) {
+  if (!unread.length) return null;
+  return h("div", { class: "unread" },
+    h("p", {}, h("strong", {}, "Not read in this poll. "),
+      "These resources are kept as last read and marked stale; their compliance checks read "
+      + "not evaluated until a poll reads them again."),
+    h("table", { class: "data compact" },
+      h("caption", { class: "visually-hidden" }, "Scopes not read in this poll"),
+      h("thead", {}, h("tr", {}, ["Region", "Resource type", "Kept", "As of", "Why"].map((t) => h("th", { scope: "col", class: t === "Kept" ? "num" : null }, t)))),
+      h("tbody", {}, unread.map((u) => h("tr", { class: "row-problem", dataset: { unread: `${u.region}|${u.resource_type}` } },
+        h("td", {}, u.account ? `${u.account} · ${u.region}` : u.region),
+        h("td", {}, h("code", {}, u.resource_type)),
+        h("td", { class: "num" }, fmtNumber(u.carried)),
+        h("td", {}, u.last_read_at ? ["as of ", timeCell(u.last_read_at, "")] : h("span", { class: "muted" }, "never read")),
+        h("td", {}, [u.reason, u.permission ? h("code", {}, u.permission) : null].filter(Boolean)))))));
+}
+
 function renderRuns(data) {
   runs = data.items ?? [];
   if (!runs.length) { replace($("#c-runs"), h("p", { class: "muted" }, "No poll has run yet.")); return; }
@@ -103,6 +121,7 @@ function renderRuns(data) {
         h("span", { class: "muted" }, `${run.trigger ?? ""} · ${duration(run.started_at, run.finished_at)} · ${fmtNumber(run.asset_count)} resources · ${fmtNumber(run.vm_count)} VMs · ${(run.regions ?? []).length} regions`)),
       run.error ? h("p", { class: "alert alert-error" }, run.error) : null,
       run.warning ? h("p", { class: "alert alert-warn" }, run.warning) : null,
+      unreadTable(run.unread ?? []),
       results.length ? h("table", { class: "data compact" },
         h("caption", { class: "visually-hidden" }, "Per region and service"),
         h("thead", {}, h("tr", {}, ["Region", "Service", "Resource type", "Outcome", "Count", "Reason"].map((t) => h("th", { scope: "col", class: t === "Count" ? "num" : null }, t)))),

@@ -8,7 +8,7 @@ import {
 import { fmtDate, fmtNumber, timeCell } from "./format.js";
 
 const config = readJson("page-config");
-const ORDER = { fail: 0, manual: 1, pass: 2, not_applicable: 3 };
+const ORDER = { fail: 0, not_evaluated: 1, manual: 2, pass: 3, not_applicable: 4 };
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
 const dialog = $("#resource-dialog");
 let report = null;
@@ -39,7 +39,7 @@ function renderSummary() {
       passFailBar({ passed: results.pass ?? 0, failed: results.fail ?? 0,
         manual: results.manual ?? 0, not_applicable: results.not_applicable ?? 0 })),
     h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Controls"),
-      h("ul", { class: "status-counts" }, ["fail", "manual", "pass", "not_applicable"].map((s) =>
+      h("ul", { class: "status-counts" }, ["fail", "not_evaluated", "manual", "pass", "not_applicable"].map((s) =>
         h("li", {}, controlStatusChip(s), " ", h("strong", {}, fmtNumber(byStatus[s] ?? 0)))))),
     h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Last evaluation"),
       h("p", { class: "stat-value-small" }, timeCell(r.evaluated_at, "never"))),
@@ -73,7 +73,8 @@ function controlItem(control) {
   const counts = control.status === "fail"
     ? plural(failing.length || control.failed, "failing resource")
     : control.status === "pass" ? plural(control.passed, "resource passes", "resources pass")
-      : control.status === "manual" ? "check by hand" : "nothing to check";
+      : control.status === "manual" ? "check by hand"
+        : control.status === "not_evaluated" ? "could not be read" : "nothing to check";
   const details = h("details", { class: `control control-${control.status}`, dataset: { control: control.id } },
     h("summary", {},
       h("span", { class: "control-id" }, control.id),
