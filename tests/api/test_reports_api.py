@@ -230,7 +230,13 @@ def test_refresh_re_evaluates_now(
     assert body["findings"]["still_open"] >= 1
     report = client.get(f"{API}/reports", params={"connector": polled.connector_id},
                         headers=viewer.headers).json()
-    assert len(report["trend"]) == 2
+    # The same snapshot again: the evaluation is replaced, not a second trend point.
+    assert [p["snapshot_id"] for p in report["trend"]] == [polled.first.snapshot_id]
+    assert report["evaluated_at"] == report["trend"][0]["evaluated_at"]
+    assert client.post(path, headers=admin.headers).status_code == 200
+    again = client.get(f"{API}/reports", params={"connector": polled.connector_id},
+                       headers=viewer.headers).json()
+    assert len(again["trend"]) == 1 and again["evaluated_at"] > report["evaluated_at"]
 
 
 def test_gcp_connector_needs_a_framework(

@@ -88,9 +88,10 @@ def test_manual_result_does_not_mark_fixed(seeded, db) -> None:
     assert service.evaluate_connector(db, tenant, connector).history.fixed == 0
     report = service.get_report(db, tenant, connector, CIS)
     control = _control(report, "2.1.1")
-    # This evaluation could not look, so the control is manual; the finding stays open with
-    # the last time it was actually seen failing.
-    assert control.status == "manual"
+    # This evaluation could not look, so the control is not evaluated (not "manual": that is
+    # for controls the benchmark leaves to a person); the finding stays open with the last
+    # time it was actually seen failing.
+    assert control.status == "not_evaluated"
     assert control.manual == 1 and any("s3:GetBucketPolicy" in n for n in control.notes)
     [finding] = control.failing
     assert (finding.state, finding.last_seen) == (FindingState.OPEN, NOW)
@@ -104,7 +105,7 @@ def test_listing_denial_shows_manual_with_permission(seeded, db) -> None:
                     denied=[("AWS::RDS::DBInstance", "rds:DescribeDBInstances")])
     service.evaluate_connector(db, tenant, connector)
     control = _control(service.get_report(db, tenant, connector, CIS), "2.3.1")
-    assert control.status == "manual"
+    assert control.status == "not_evaluated"
     assert any("rds:DescribeDBInstances" in n for n in control.notes)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudconnectors.rules.engine import DENIED_PREFIX
+from cloudconnectors.rules.engine import UNREAD_PREFIX
 from cloudconnectors.rules.model import ACCOUNT_KEY, Status
 from tests.rules.fixtures import ACCOUNT, drop, edit, good_account
 from tests.rules.helpers import of_rule, run, statuses
@@ -38,7 +38,7 @@ def test_denied_detail_pair_explains_missing_key() -> None:
     manual = [r for r in results if r.status is Status.MANUAL]
     assert manual and "denied ec2:DescribeFlowLogs" in manual[0].reason
     # a detail denial is not a listing denial: no synthetic resource
-    assert not [r for r in results if r.resource_key.startswith(DENIED_PREFIX)]
+    assert not [r for r in results if r.resource_key.startswith(UNREAD_PREFIX)]
 
 
 def test_listing_denial_adds_manual_per_rule_of_that_type() -> None:
@@ -46,8 +46,8 @@ def test_listing_denial_adds_manual_per_rule_of_that_type() -> None:
     results = run(drop("AWS::RDS::DBInstance")(good_account()), denied=denied)
     for rule_id in ("aws.rds.instance_storage_encrypted", "aws.rds.instance_not_public"):
         rows = of_rule(results, rule_id)
-        assert [(r.resource_key, r.status) for r in rows] == [
-            (DENIED_PREFIX + "AWS::RDS::DBInstance", Status.MANUAL)]
+        assert [(r.resource_key, r.region, r.status) for r in rows] == [
+            (UNREAD_PREFIX + ":*:AWS::RDS::DBInstance", "*", Status.MANUAL)]
         assert "rds:DescribeDBInstances" in rows[0].reason
 
 
@@ -67,7 +67,8 @@ def test_failed_listing_is_manual_not_a_fail() -> None:
     results = run(items, denied={("AWS::AccessAnalyzer::Analyzer", None)})
     rows = of_rule(results, "aws.accessanalyzer.enabled_all_regions")
     assert [(r.resource_key, r.status) for r in rows] == [(ACCOUNT_KEY, Status.MANUAL)]
-    assert rows[0].reason == "the list call failed (AWS::AccessAnalyzer::Analyzer)"
+    assert rows[0].reason == ("not evaluated: AWS::AccessAnalyzer::Analyzer in every region "
+                              "could not be read in this poll (the list call failed)")
     both = run(drop("AWS::RDS::DBInstance")(good_account()), denied={
         ("AWS::RDS::DBInstance", None), ("AWS::RDS::DBInstance", "rds:DescribeDBInstances")})
     [row] = of_rule(both, "aws.rds.instance_not_public")

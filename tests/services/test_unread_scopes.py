@@ -2,7 +2,8 @@
 
 A region that dies in the second poll keeps its assets (marked stale, with when they were
 last read), the run names what was carried forward, the score holds still and the region's
-controls read not evaluated, naming the region; a type listed empty is not applicable.
+controls read not evaluated, naming the region; a type listed empty is not applicable; an
+attached AWS-managed AdministratorAccess fails CIS 1.16 like any attached policy.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ CIS = "cis_aws_3_0_0"
 REGIONS = ("eu-west-1", "us-east-1")
 ACCOUNT = "818181818181"
 VM = "AWS::EC2::Instance"
+ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 @pytest.fixture
@@ -45,12 +47,16 @@ def aws(ctx: AppContext, fault_proxy: FaultProxy, monkeypatch: pytest.MonkeyPatc
 
 @pytest.fixture(scope="module")
 def seeded(moto_server: MotoServer) -> str:
-    """Two instances and two security groups per region; no EFS file system at all."""
+    """Two instances and two security groups per region; no EFS file system at all; the one
+    user holds the AWS-managed AdministratorAccess."""
     with pytest.MonkeyPatch.context() as mp:
         for name, value in PLATFORM_ENV.items():
             mp.setenv(name, value)
-        seed_account(account_session(moto_server.url, ACCOUNT), moto_server.url, REGIONS,
-                     instances=4, security_groups=4, buckets=1, users=1)
+        session = account_session(moto_server.url, ACCOUNT)
+        seed_account(session, moto_server.url, REGIONS, instances=4, security_groups=4,
+                     buckets=1, users=1)
+        session.client("iam", region_name="us-east-1", endpoint_url=moto_server.url
+                       ).attach_user_policy(UserName="user-000000", PolicyArn=ADMIN_ARN)
     return ACCOUNT
 
 
@@ -123,7 +129,7 @@ def test_a_region_that_dies_keeps_its_assets_marked_and_is_never_judged(
         assert any("eu-west-1" in note for note in controls[control_id].notes), control_id
 
 
-def test_a_type_listed_empty_is_not_applicable(
+def test_a_type_listed_empty_is_not_applicable_and_aws_admin_policy_fails_1_16(
         ctx: AppContext, aws: FaultProxy, world: tuple[Person, str]) -> None:
     admin, connector_id = world
     principal = principal_of(ctx, admin)
@@ -132,6 +138,10 @@ def test_a_type_listed_empty_is_not_applicable(
     efs = next(c for c in report.controls if "aws.efs.file_system_encrypted" in c.rules)
     assert efs.status == "not_applicable"
     assert "no EFS file systems in the inventory" in efs.notes
+    # 1.16 audits every attached policy, AWS-managed ones included.
+    admin_control = next(c for c in report.controls if c.id == "1.16")
+    assert admin_control.status == "fail"
+    assert [f.resource_id for f in admin_control.failing] == [ADMIN_ARN]
     # The header's automated / manual counts agree with the report's.
     by_status = report.controls_by_status
     assert by_status["manual"] == report.framework["manual_controls"]

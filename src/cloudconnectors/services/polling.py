@@ -326,8 +326,9 @@ def _finish(
             inventory_repo.prune(session, row, ctx.settings.snapshots_kept)
             run.asset_count = snapshot.asset_count
             run.vm_count = snapshot.vm_count
-            _close_run(run, verdict.run_state, now, warning=verdict.warning)
-            event = states.Event.poll_succeeded(verdict.discovery, verdict.warning)
+            warning = _with_carried(verdict.warning, carried)
+            _close_run(run, verdict.run_state, now, warning=warning)
+            event = states.Event.poll_succeeded(verdict.discovery, warning)
         new_state = states.apply(connector_repo.state_of(row), event)
         connector_repo.store_state(row, new_state)
         row.last_run_at = now
@@ -376,6 +377,20 @@ def _carry_forward(
         if scope not in carried and read_at is not None:
             carried[scope] = (0, read_at)
     return carried
+
+
+def _with_carried(warning: str | None,
+                  carried: dict[Scope, tuple[int, datetime | None]]) -> str | None:
+    """Say on the run and the connector what was kept from the previous poll, and as of
+    when, so "online" never hides that part of the inventory is old."""
+    kept = [(n, at) for n, at in carried.values() if n]
+    if not kept:
+        return warning
+    oldest = min((at for _n, at in kept if at is not None), default=None)
+    when = f" (last read {oldest.isoformat(timespec='seconds')})" if oldest else ""
+    note = (f"kept {sum(n for n, _at in kept)} resource(s) of {len(kept)} unread scope(s) "
+            f"from the previous poll{when}; their checks read not evaluated")
+    return f"{warning}; {note}" if warning else note
 
 
 def _close_run(

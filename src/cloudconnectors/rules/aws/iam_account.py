@@ -123,10 +123,11 @@ def _grants_full_admin(document: Data) -> bool:
     id="aws.iam.policy_no_full_admin", title="No attached IAM policy allows \"*:*\" full "
     "administrative privileges", severity=Severity.HIGH, resource_type="AWS::IAM::ManagedPolicy",
     needs=("Document",),
-    rationale="Least privilege: full admin should be a deliberate, rare grant (the AWS "
-    "AdministratorAccess policy), not a customer policy spread around.",
-    remediation="Detach the policy from every user, group and role, then narrow its actions "
-    "and resources.")
+    rationale="Least privilege: no attached policy, customer- or AWS-managed (an attached "
+    "AdministratorAccess included, as the benchmark's audit lists every attached policy), "
+    "should grant every action on every resource.",
+    remediation="Detach the policy from every user, group and role; grant narrower policies "
+    "(for a customer policy, narrow its actions and resources).")
 def policy_no_full_admin(data: Data, ctx: Context) -> Verdict:
     if not _grants_full_admin(as_document(data["Document"]) or {}):
         return PASS

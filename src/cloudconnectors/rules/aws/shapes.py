@@ -89,7 +89,8 @@ SHAPES: Final[dict[str, str]] = {
     "AWS::IAM::AccountSummary": "GetAccountSummary SummaryMap",
     "AWS::IAM::CredentialReport": "one asset per report row (per user, and <root_account> "
     "where AWS lists it): the CSV columns as strings; native id = the arn column",
-    "AWS::IAM::ManagedPolicy": "ListPolicies Scope=Local item + Document (default version "
+    "AWS::IAM::ManagedPolicy": "ListPolicies item (Scope=Local, plus Scope=AWS OnlyAttached) "
+    "+ Document (default version "
     "document)",
     "AWS::IAM::Role": "ListRoles item + AttachedPolicies (ListAttachedRolePolicies items)",
     "AWS::IAM::Group": "ListGroups item + AttachedPolicies (ListAttachedGroupPolicies items)",

@@ -181,12 +181,23 @@ def add_evaluation_run(session: Session, *, tenant_id: str, connector_id: str,
                        snapshot_id: str | None, evaluated_at: datetime, duration_ms: int,
                        asset_count: int, result_count: int, counts: Mapping[str, RuleCounts],
                        scores: Mapping[str, float | None]) -> EvaluationRun:
-    row = ReportRunRow(
-        tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
-        evaluated_at=evaluated_at, duration_ms=duration_ms, asset_count=asset_count,
-        result_count=result_count, rule_counts={k: c.to_json() for k, c in counts.items()},
-        scores=dict(scores))
-    session.add(row)
+    """Record an evaluation. One snapshot is one trend point: evaluating the snapshot the
+    newest evaluation already covers (Refresh on the report, a custom-rule change) replaces
+    that evaluation rather than adding a second point for the same data."""
+    values: dict[str, Any] = {
+        "evaluated_at": evaluated_at, "duration_ms": duration_ms, "asset_count": asset_count,
+        "result_count": result_count,
+        "rule_counts": {k: c.to_json() for k, c in counts.items()}, "scores": dict(scores)}
+    row = session.scalars(select(ReportRunRow).where(
+        ReportRunRow.tenant_id == tenant_id, ReportRunRow.connector_id == connector_id,
+    ).order_by(ReportRunRow.evaluated_at.desc(), ReportRunRow.id.desc()).limit(1)).first()
+    if row is not None and snapshot_id is not None and row.snapshot_id == snapshot_id:
+        for name, value in values.items():
+            setattr(row, name, value)
+    else:
+        row = ReportRunRow(tenant_id=tenant_id, connector_id=connector_id,
+                           snapshot_id=snapshot_id, **values)
+        session.add(row)
     session.flush()
     return _run(row)
 

@@ -1,4 +1,5 @@
-"""IAM: principals, customer-managed policies, and account-wide settings and reports."""
+"""IAM: principals, managed policies (customer ones, and AWS ones in use), and account-wide
+settings and reports."""
 
 from __future__ import annotations
 
@@ -49,6 +50,16 @@ def _credential_report(reader: Reader) -> Iterator[dict[str, Any]]:
     yield from credential_report_rows(answer["Content"])
 
 
+def _policies(reader: Reader) -> Iterator[dict[str, Any]]:
+    """Every customer-managed policy, and the AWS-managed ones attached to someone: CIS 1.16
+    audits every attached policy (an attached AdministratorAccess fails it), while the ~1,200
+    AWS-managed policies nobody uses would only cost a detail call each."""
+    for page in reader.pages("ListPolicies", Scope="Local"):
+        yield from page.get("Policies", [])
+    for page in reader.pages("ListPolicies", Scope="AWS", OnlyAttached=True):
+        yield from page.get("Policies", [])
+
+
 RESOURCES = (
     ResourceType(
         "AWS::IAM::User", "iam", "ListUsers", "Users", "Arn", "UserName", scope=Scope.GLOBAL,
@@ -70,7 +81,7 @@ RESOURCES = (
     ),
     ResourceType(
         "AWS::IAM::ManagedPolicy", "iam", "ListPolicies", "Policies", "Arn", "PolicyName",
-        scope=Scope.GLOBAL, params={"Scope": "Local"},
+        scope=Scope.GLOBAL, fetch=_policies,
         details=(Detail("Document", "GetPolicyVersion", _default_version,
                         "PolicyVersion.Document"),),
     ),

@@ -30,7 +30,7 @@ export function explainStatus(c, runs, graceMinutes = 15) {
       const lines = c.discovery === "success"
         ? ["The last poll signed in, listed the regions and read at least one virtual machine."]
         : ["The last poll signed in and listed the regions, but found no virtual machine in any of them (Regions Discovered). If the account has instances, check the setup checklist below; Success follows once at least one is read."];
-      if (c.warning) lines.push(`Some parts were skipped: ${c.warning}`);
+      if (c.warning) lines.push(`Some parts could not be read: ${c.warning}. The run history below names each and what was kept.`);
       return { tone: c.warning ? "warn" : "ok", lines };
     }
     case "offline":
