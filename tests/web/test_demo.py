@@ -38,7 +38,9 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION",
                 "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN",
-                "CLOUDCONNECTORS_AWS_REGIONS"):
+                "CLOUDCONNECTORS_AWS_REGIONS", "CLOUDCONNECTORS_AZURE_AUTHORITY_HOST",
+                "CLOUDCONNECTORS_AZURE_MANAGEMENT_ENDPOINT", "CLOUDCONNECTORS_AZURE_GRAPH_ENDPOINT",
+                "CLOUDCONNECTORS_CA_BUNDLE"):
         # run_demo sets these; setenv first so monkeypatch restores the original afterwards.
         monkeypatch.setenv(key, "placeholder")
         monkeypatch.delenv(key)
@@ -89,7 +91,10 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
     assert connectors["aws"]["status"] == "online", connectors["aws"]["last_error"]
     assert connectors["aws"]["discovery"] == "success"
     assert connectors["aws"]["last_error"] is None
-    for provider in ("gcp", "azure"):
+    # ... and the Azure stand-in (HTTPS, CA made at start) through the real Azure provider.
+    assert connectors["azure"]["status"] == "online", connectors["azure"]["last_error"]
+    assert connectors["azure"]["discovery"] == "success"
+    for provider in ("gcp",):
         assert connectors[provider]["status"] == "offline"
         assert "collection is not available in this version yet" in (
             connectors[provider]["last_error"] or "")
