@@ -52,7 +52,7 @@ class Settings:
     azure_graph_endpoint: str = "https://graph.microsoft.com"
     # A PEM file of CAs that outbound HTTPS to the GCP and Azure endpoints trusts (stand-ins
     # with a test CA); None: the system store.
-    ca_bundle: Path | None = None
+    ca_bundle: str | None = None
     # Scheduler tuning.
     scheduler_tick_seconds: float = 1.0
     poll_lease_seconds: float = 300.0
@@ -89,7 +89,7 @@ def load_settings(**overrides: object) -> Settings:
             "AZURE_MANAGEMENT_ENDPOINT", "https://management.azure.com"
         ),
         "azure_graph_endpoint": _env("AZURE_GRAPH_ENDPOINT", "https://graph.microsoft.com"),
-        "ca_bundle": Path(bundle) if (bundle := _env("CA_BUNDLE")) else None,
+        "ca_bundle": _env("CA_BUNDLE"),
         "scheduler_tick_seconds": _env_float("SCHEDULER_TICK_SECONDS", 1.0),
         "poll_lease_seconds": _env_float("POLL_LEASE_SECONDS", 300.0),
         "snapshots_kept": int(_env_float("SNAPSHOTS_KEPT", 10)),

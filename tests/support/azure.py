@@ -80,7 +80,7 @@ def settings_for(azure: AzureWorld, tmp_path: Path, **extra: str) -> Settings:
     sandbox = azure.sandbox
     return load_settings(data_dir=tmp_path, azure_authority_host=sandbox.authority,
                          azure_management_endpoint=sandbox.management,
-                         azure_graph_endpoint=sandbox.graph, ca_bundle=azure.ca_file,
+                         azure_graph_endpoint=sandbox.graph, ca_bundle=str(azure.ca_file),
                          extra=options)
 
 

@@ -42,6 +42,8 @@ def test_success_reads_every_type_with_its_sub_records(azure: AzureWorld,
     assert {a.region for a in vms} == {"eastus", "westeurope"}
     vm = vms[0]
     assert vm.native_id == vm.data["id"] and vm.name == vm.data["name"]
+    assert {a.account for a in sink.assets} == {SUBSCRIPTION}
+    assert {r.account for r in sink.results} == {SUBSCRIPTION}
     assert vm.data["extensions"][0]["properties"]["type"] == "AzureMonitorLinuxAgent"
     collected = {a.type for a in sink.assets}
     assert {r.type for r in RESOURCES} <= collected

@@ -108,7 +108,8 @@ class Engine:
             outcome, reason = fault.outcome, fault.reason
             if count and outcome is not Outcome.SKIPPED:
                 outcome, reason = Outcome.PARTIAL, f"stopped after {count} items: {reason}"
-            self._report(sink, _result(resource, GLOBAL_REGION, outcome, tally.calls,
+            self._report(sink, _result(resource, self._subscription, GLOBAL_REGION, outcome,
+                                       tally.calls,
                                        count=count, reason=reason, code=fault.code,
                                        permission=fault.permission))
             return
@@ -184,7 +185,8 @@ class Engine:
         name = item.get(resource.name_key) or item.get("name")
         region = region_of(item) if resource.scope is Scope.REGIONAL else GLOBAL_REGION
         return CollectedAsset(type=resource.type, region=region, native_id=str(native),
-                              name=None if name is None else str(name), data=item)
+                              name=None if name is None else str(name), data=item,
+                              account=self._subscription)
 
     # -- reporting -----------------------------------------------------------------------
 
@@ -205,7 +207,7 @@ class Engine:
         reason = ". ".join(notes) or None
         regions = sorted(per_region) or [GLOBAL_REGION]
         for index, region in enumerate(regions):
-            self._report(sink, _result(resource, region, outcome,
+            self._report(sink, _result(resource, self._subscription, region, outcome,
                                        tally.calls if index == 0 else 0,
                                        count=per_region.get(region, 0), reason=reason,
                                        code=code, permission=permission))
@@ -222,9 +224,10 @@ class Engine:
             sink.report(result)
 
 
-def _result(resource: ResourceType, region: str, outcome: Outcome, calls: int, *,
+def _result(resource: ResourceType, account: str, region: str, outcome: Outcome, calls: int, *,
             count: int = 0, reason: str | None = None, code: str | None = None,
             permission: str | None = None) -> CollectorResult:
     return CollectorResult(region=region, service=resource.service,
                            resource_type=resource.type, outcome=outcome, count=count,
-                           calls=calls, reason=reason, error_code=code, permission=permission)
+                           calls=calls, reason=reason, error_code=code, permission=permission,
+                           account=account)

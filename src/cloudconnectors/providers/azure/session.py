@@ -77,12 +77,15 @@ class AzureSession(CloudSession):
             fault = classify(exc, "Microsoft.Authorization/permissions/read")
             sink.report(CollectorResult(GLOBAL_REGION, "authorization", PERMISSIONS_TYPE,
                                         fault.outcome, calls=tally.calls, reason=fault.reason,
-                                        error_code=fault.code, permission=fault.permission))
+                                        error_code=fault.code, permission=fault.permission,
+                                        account=self.subscription_id))
             return
         role = check_role(blocks, self._resources)
         sink.add(CollectedAsset(PERMISSIONS_TYPE, GLOBAL_REGION, path, "effective permissions",
                                 {"value": blocks, "mode": role.mode.value,
-                                 "missingForFullPosture": list(role.missing_for_full)}))
+                                 "missingForFullPosture": list(role.missing_for_full)},
+                                account=self.subscription_id))
         sink.report(CollectorResult(GLOBAL_REGION, "authorization", PERMISSIONS_TYPE,
                                     Outcome.OK, count=1, calls=tally.calls,
-                                    reason=role.describe(), error_code=role.code))
+                                    reason=role.describe(), error_code=role.code,
+                                    account=self.subscription_id))
