@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.services import polling
 from cloudconnectors.services.context import AppContext
 from tests.support.gcp_standin import HOME, GcpLab, ProjectSpec, gcp_lab
