@@ -12,7 +12,12 @@ from fastapi.testclient import TestClient
 
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
-from tests.support.credentials import aws_credentials, azure_credentials, gcp_credentials
+from tests.support.credentials import (
+    aws_credentials,
+    azure_credentials,
+    ec_pem,
+    gcp_credentials,
+)
 from tests.support.people import Person, make_person, principal_of
 
 URL = "/api/v1/connectors"
@@ -95,6 +100,45 @@ CREATE_CASES: list[tuple[str, dict[str, Any], str, str]] = [
      "configured)"),
     ("gcp NUL in email", gcp_key(client_email="a\x00b@x.iam.gserviceaccount.com"),
      "credentials.service_account_key.client_email", "must not contain NUL characters"),
+    ("gcp key not rsa", gcp_key(private_key=ec_pem()),
+     "credentials.service_account_key.private_key",
+     "must be an RSA private key (Google's service-account keys are RSA)"),
+    ("gcp key markers only", gcp_key(
+        private_key="-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg==\n-----END PRIVATE KEY-----\n"),
+     "credentials.service_account_key.private_key",
+     "must be the PEM private key from the downloaded JSON key file"),
+    ("gcp universe elsewhere", gcp_key(universe_domain="evil.example"),
+     "credentials.service_account_key.universe_domain",
+     "must be googleapis.com (the value Google issues)"),
+    ("gcp auth uri elsewhere", gcp_key(auth_uri="http://127.0.0.1:9/auth"),
+     "credentials.service_account_key.auth_uri",
+     "must be https://accounts.google.com/o/oauth2/auth (the value Google issues)"),
+    ("gcp provider certs elsewhere",
+     gcp_key(auth_provider_x509_cert_url="https://www.googleapis.com.evil.io/oauth2/v1/certs"),
+     "credentials.service_account_key.auth_provider_x509_cert_url",
+     "must be https://www.googleapis.com/oauth2/v1/certs (the value Google issues)"),
+    ("gcp client certs elsewhere",
+     gcp_key(client_x509_cert_url="https://169.254.169.254/robot/v1/metadata/x509/a"),
+     "credentials.service_account_key.client_x509_cert_url",
+     "must be https://www.googleapis.com/robot/v1/metadata/x509/<the key's client_email>"),
+    ("gcp client certs other account", gcp_key(
+        client_x509_cert_url="https://www.googleapis.com/robot/v1/metadata/x509/x%40y.com"),
+     "credentials.service_account_key.client_x509_cert_url",
+     "must be https://www.googleapis.com/robot/v1/metadata/x509/<the key's client_email>"),
+    ("gcp unknown url field", gcp_key(metadata_server="http://169.254.169.254/"),
+     "credentials.service_account_key.metadata_server",
+     "is not a field of Google's key file and may only hold short plain text "
+     "(no URL, host or structure)"),
+    ("gcp unknown host field", gcp_key(api_host="evil.example.com"),
+     "credentials.service_account_key.api_host",
+     "is not a field of Google's key file and may only hold short plain text "
+     "(no URL, host or structure)"),
+    ("gcp unknown nested field", gcp_key(endpoints={"token": "x"}),
+     "credentials.service_account_key.endpoints",
+     "is not a field of Google's key file and may only hold short plain text "
+     "(no URL, host or structure)"),
+    ("gcp client id not digits", gcp_key(client_id="١٢٣"),
+     "credentials.service_account_key.client_id", "has characters that are not allowed"),
     ("gcp no type", without("type"), "credentials.service_account_key.type", "is required"),
     ("gcp no project", without("project_id"), "credentials.service_account_key.project_id",
      "is required"),
@@ -113,6 +157,14 @@ CREATE_CASES: list[tuple[str, dict[str, Any], str, str]] = [
      "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
     ("aws user arn", {"name": "a", "provider": "aws", "credentials": {
         "role_arn": "arn:aws:iam::111122223333:user/x", "external_id": "cc-x"}},
+     "credentials.role_arn",
+     "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
+    ("aws arn arabic digits", {"name": "a", "provider": "aws", "credentials": {
+        "role_arn": "arn:aws:iam::١١١١٢٢٢٢٣٣٣٣:role/x", "external_id": "cc-x"}},
+     "credentials.role_arn",
+     "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
+    ("aws arn non-ascii name", {"name": "a", "provider": "aws", "credentials": {
+        "role_arn": "arn:aws:iam::111122223333:role/Scannér", "external_id": "cc-x"}},
      "credentials.role_arn",
      "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
     ("aws no external id", {"name": "a", "provider": "aws", "credentials": {

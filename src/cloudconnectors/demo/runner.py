@@ -14,6 +14,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
 from cloudconnectors.api.app import create_app
@@ -33,16 +35,25 @@ ADMIN_EMAIL = "admin@demo.cloudconnectors.local"
 VIEWER_EMAIL = "viewer@demo.cloudconnectors.local"
 TENANT = "Acme (demo)"
 
-DEMO_GCP_KEY = {
-    "type": "service_account",
-    "project_id": "acme-analytics-demo",
-    "private_key_id": "0000000000000000000000000000000000000000",
-    "private_key": "-----BEGIN PRIVATE KEY-----\nZGVtbyBrZXksIG5vdCB1c2FibGU=\n"
-    "-----END PRIVATE KEY-----\n",
-    "client_email": "posture-reader@acme-analytics-demo.iam.gserviceaccount.com",
-    "client_id": "100000000000000000001",
-    "token_uri": "https://oauth2.googleapis.com/token",
-}
+def demo_gcp_key() -> dict[str, str]:
+    """A well-formed key for the demo's GCP connector; its RSA key is fresh and used nowhere."""
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return {
+        "type": "service_account",
+        "project_id": "acme-analytics-demo",
+        "private_key_id": "0000000000000000000000000000000000000000",
+        "private_key": pem,
+        "client_email": "posture-reader@acme-analytics-demo.iam.gserviceaccount.com",
+        "client_id": "100000000000000000001",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+
+
 DEMO_AZURE = {
     "application_id": "0a1b2c3d-0000-4000-8000-00000000a2ee",
     "directory_id": "0a1b2c3d-0000-4000-8000-0000000d1e7c",
@@ -96,7 +107,7 @@ def _create_connectors(
     )
     connector_service.create_connector(
         ctx, principal, name="acme-analytics (Google Cloud)", provider="gcp",
-        credentials={"service_account_key": DEMO_GCP_KEY}, run_frequency_minutes=240,
+        credentials={"service_account_key": demo_gcp_key()}, run_frequency_minutes=240,
     )
     connector_service.create_connector(
         ctx, principal, name="acme-corporate (Azure)", provider="azure",
