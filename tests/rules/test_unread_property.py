@@ -99,3 +99,39 @@ def test_the_property_can_fail() -> None:
     statuses = {r.status for r in ENGINE.evaluate(
         BROKEN, now=NOW, coverage=coverage_from_results(ok, REGIONS))}
     assert {Status.PASS, Status.FAIL} <= statuses
+
+
+def test_any_provider_gap_is_manual_naming_the_api_or_permission() -> None:
+    """GCP reports a disabled API per (project, type) as SKIPPED in ``global``, Azure a
+    refused listing as DENIED with the permission: the engine turns both into MANUAL for the
+    project's or subscription's assets in every region, and names what is missing."""
+    def rule(id_: str, type_: str) -> object:
+        return compile_custom_rule(validate_specs([{
+            "id": id_, "title": "Has a name", "severity": "low", "resource_type": type_,
+            "condition": "name != null", "remediation": "Name it.", "rationale": "Find it."}])[0])
+
+    vm, gce = "Microsoft.Compute/virtualMachines", "compute.googleapis.com/Instance"
+    engine = Engine([rule("custom.gce", gce), rule("custom.vm", vm)])  # type: ignore[list-item]
+    items = [InventoryItem("a", gce, "us-central1-a", "i-1", "i-1", {"name": "i-1"}, "p1",
+                           True),
+             InventoryItem("b", gce, "us-central1-a", "i-2", "i-2", {"name": "i-2"}, "p2"),
+             InventoryItem("c", vm, "westeurope", "vm-1", "vm-1", {"name": "vm-1"}, "sub-1",
+                           True)]
+    results = [
+        CollectorResult(region="global", service="compute", resource_type=gce,
+                        outcome=Outcome.SKIPPED, account="p1",
+                        reason="the Compute Engine API (compute.googleapis.com) is disabled"),
+        CollectorResult(region="global", service="compute", resource_type=gce,
+                        outcome=Outcome.OK, account="p2"),
+        CollectorResult(region="global", service="compute", resource_type=vm,
+                        outcome=Outcome.DENIED, account="sub-1",
+                        permission="Microsoft.Compute/virtualMachines/read")]
+    coverage = coverage_from_results(results, ["us-central1", "westeurope"])
+    by_key = {r.resource_key: r for r in engine.evaluate(items, now=NOW, coverage=coverage)}
+    assert by_key["b"].status is Status.PASS  # p2 was read: judged
+    assert by_key["a"].status is Status.MANUAL and "compute.googleapis.com" in by_key["a"].reason
+    assert by_key["c"].status is Status.MANUAL
+    assert "Microsoft.Compute/virtualMachines/read" in by_key["c"].reason
+    scope_rows = [r for k, r in by_key.items() if k.startswith(UNREAD_PREFIX)]
+    assert {(r.rule_id, r.status) for r in scope_rows} == {("custom.gce", Status.MANUAL),
+                                                           ("custom.vm", Status.MANUAL)}

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.domain.runs import RunState, Trigger
 from cloudconnectors.domain.states import Status
 from cloudconnectors.services import connectors, polling, reports

@@ -2,8 +2,9 @@
 
 A **scope** is one (account, region, resource type) a collector reads: an AWS region's EC2
 instances, a GCP project's Compute instances, an Azure subscription's virtual machines.
-``account`` None means the connector's own account; region :data:`ANY_REGION` means every
-region of that account and type (a per-project outcome such as "Compute Engine API disabled").
+``account`` None means the connector's own account; region :data:`ANY_REGION` (or
+``global``) means every region of that account and type (a per-project outcome such as
+"Compute Engine API disabled", reported in ``global``).
 
 A **gap** is a scope whose read in this poll cannot be trusted to be whole: refused, failed,
 throttled past the retries, skipped (API disabled, region not offered), or a listing that
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from cloudconnectors.domain.assets import GLOBAL_REGION
 from cloudconnectors.domain.runs import CollectorResult, Outcome
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
 ]
 
 ANY_REGION = "*"
+WHOLE_ACCOUNT = frozenset({ANY_REGION, GLOBAL_REGION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +47,16 @@ class Scope:
     region: str
     resource_type: str
 
+    @property
+    def whole_account(self) -> bool:
+        """A per-account outcome (region ``*`` or ``global``) covers every region of its
+        type: GCP and Azure list a project or subscription at once and report there, and an
+        AWS global type's assets all sit in ``global``."""
+        return self.region in WHOLE_ACCOUNT
+
     def covers(self, account: str | None, region: str, resource_type: str) -> bool:
         return (self.resource_type == resource_type and self.account == account
-                and self.region in (ANY_REGION, region))
+                and (self.region == region or self.region in WHOLE_ACCOUNT))
 
     def sort_key(self) -> tuple[str, str, str]:
         return (self.account or "", self.region, self.resource_type)

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, lite
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from cloudconnectors.domain.scopes import ANY_REGION, Scope
+from cloudconnectors.domain.scopes import Scope
 from cloudconnectors.inventory.writer import KeyedAsset
 from cloudconnectors.storage.tables import AssetRow, ConnectorRow, SnapshotRow
 from cloudconnectors.storage.tables.base import UtcDateTime
@@ -164,7 +164,7 @@ def _in_scope(scope: Scope) -> list[ColumnElement[bool]]:
     where = [AssetRow.type == scope.resource_type,
              AssetRow.account.is_(None) if scope.account is None
              else AssetRow.account == scope.account]
-    if scope.region != ANY_REGION:
+    if not scope.whole_account:
         where.append(AssetRow.region == scope.region)
     return where
 
