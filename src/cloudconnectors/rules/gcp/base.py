@@ -73,9 +73,8 @@ def permission_for(resource_type: str, key: str) -> str:
 def project_of(item: InventoryItem) -> str:
     """The project an asset lives in: the stored ``account``, else read from the record
     (``projectId``, a ``projects/<id>/...`` name or a self link)."""
-    account = getattr(item, "account", None)
-    if account:
-        return str(account)
+    if item.account:
+        return item.account
     data = item.data
     if data.get("projectId"):
         return str(data["projectId"])

@@ -2,8 +2,9 @@
 policies, DNS logging, Cloud Asset Inventory, Access Approval and load balancer logging.
 
 The metric controls are data: the terms a metric's filter must contain. Filters are compared
-with whitespace and quotes removed and ``:`` read as ``=``, so ``resource.type="gce_route"``
-and ``resource.type = gce_route`` are the same term; a term must end at a word boundary.
+with quotes and brackets dropped, spaces around operators removed and ``:`` read as ``=``, so
+``resource.type="gce_route"`` and ``resource.type = gce_route`` are the same term; a term must
+start and end at a word boundary.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ from cloudconnectors.rules.model import (
 from cloudconnectors.rules.snapshot import SnapshotView
 
 AUDIT_LOG_TYPES = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
-_NOISE = re.compile(r"[\s\"'()]")
+_NOISE = re.compile(r"[\"'()]")
+_OPERATOR = re.compile(r"\s*[=:]\s*")
+_SPACE = re.compile(r"\s+")
 HTTP_PROTOCOLS = frozenset({"HTTP", "HTTPS", "HTTP2"})
 EXTERNAL_SCHEMES = frozenset({"EXTERNAL", "EXTERNAL_MANAGED"})
 
@@ -207,13 +210,14 @@ CONTROLS: tuple[MetricControl, ...] = (
 
 
 def _flat(text: str) -> str:
-    return _NOISE.sub("", text).replace(":", "=")
+    return _SPACE.sub(" ", _OPERATOR.sub("=", _NOISE.sub(" ", text))).strip()
 
 
 def filter_has_terms(log_filter: str, terms: tuple[str, ...]) -> bool:
     """True when every term appears in the filter, ending at a word boundary."""
     flat = _flat(log_filter)
-    return all(re.search(re.escape(_flat(t)) + r"(?![A-Za-z0-9_])", flat) for t in terms)
+    return all(re.search(r"(?<![\w.])" + re.escape(_flat(t)) + r"(?![\w])", flat)
+               for t in terms)
 
 
 def _alerted_metrics(view: SnapshotView, project: str) -> dict[str, str]:

@@ -61,7 +61,7 @@ LIST_PERMISSIONS: Final[dict[str, str]] = {
     BACKEND_SERVICE: "compute.backendServices.list",
     SQL_INSTANCE: "cloudsql.instances.list",
     DATASET: "bigquery.datasets.get",
-    TABLE: "bigquery.tables.get",
+    TABLE: "bigquery.tables.list",
     DNS_ZONE: "dns.managedZones.list",
     DNS_POLICY: "dns.policies.list",
     CRYPTO_KEY: "cloudkms.cryptoKeys.list",
