@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from cloudconnectors.rules.gcp.base import (
     account_rule,
+    by_project,
     is_true,
     metadata_value,
     names,
@@ -106,14 +107,14 @@ def os_login(view: SnapshotView) -> Iterator[AccountVerdict]:
         yield AccountVerdict(None, Status.MANUAL, f"no {COMPUTE_PROJECT} in the inventory "
                              "(needs compute.projects.get)")
         return
+    instances = by_project(view.of(INSTANCE))
     for project in projects:
         if not is_true(metadata_value(project.data, "enable-oslogin",
                                       "commonInstanceMetadata")):
             yield on(project, Status.FAIL, "project metadata does not set enable-oslogin=TRUE")
             continue
-        pid = project_of(project)
-        overrides = [i for i in view.of(INSTANCE) if project_of(i) == pid
-                     and (value := metadata_value(i.data, "enable-oslogin")) is not None
+        overrides = [i for i in instances.get(project_of(project), ())
+                     if (value := metadata_value(i.data, "enable-oslogin")) is not None
                      and not is_true(value)]
         if overrides:
             yield on(project, Status.FAIL, "VMs turn OS Login off: " + names(overrides))

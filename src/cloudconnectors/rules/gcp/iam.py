@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from cloudconnectors.rules.gcp.base import (
+    Projects,
     account_rule,
     bindings,
-    in_project,
     names,
     on,
     parse_time,
@@ -64,7 +64,7 @@ def _org_domains(view: SnapshotView) -> set[str]:
             if o.data.get("displayName")}
 
 
-def _corporate(project: InventoryItem, view: SnapshotView) -> Verdict:
+def _corporate(project: InventoryItem, projects: Projects) -> Verdict:
     policy, why = project_policy(project)
     if why:
         return manual(why)
@@ -75,7 +75,7 @@ def _corporate(project: InventoryItem, view: SnapshotView) -> Verdict:
         return failed("consumer accounts hold roles: " + ", ".join(consumer[:5]))
     if not users:
         return passed("no user accounts in the project's IAM policy")
-    domains = _org_domains(view)
+    domains = _org_domains(projects.view)
     if not domains:
         return manual("the organization's domain was not read (needs "
                       "resourcemanager.organizations.get); users: " + ", ".join(users[:5]))
@@ -176,7 +176,7 @@ def sa_no_admin(view: SnapshotView) -> Iterator[AccountVerdict]:
 
 # --- 1.6 / 1.8 / 1.11 project IAM policy ---------------------------------------------------------
 
-def _no_sa_user_roles(project: InventoryItem, view: SnapshotView) -> Verdict:
+def _no_sa_user_roles(project: InventoryItem, projects: Projects) -> Verdict:
     policy, why = project_policy(project)
     if why:
         return manual(why)
@@ -269,8 +269,8 @@ def kms_key_rotation(data: Data, ctx: Context) -> Verdict:
 
 # --- 1.12 - 1.15 API keys ------------------------------------------------------------------------
 
-def _no_api_keys(project: InventoryItem, view: SnapshotView) -> Verdict:
-    keys = in_project(view, API_KEY, project_of(project))
+def _no_api_keys(project: InventoryItem, projects: Projects) -> Verdict:
+    keys = projects.of(API_KEY, project_of(project))
     return failed(f"{len(keys)} API key(s): {names(keys)}") if keys else PASS
 
 
@@ -341,12 +341,13 @@ def api_key_rotated(data: Data, ctx: Context) -> Verdict:
 
 # --- 1.16 essential contacts --------------------------------------------------------------------
 
-def _contacts(project: InventoryItem, view: SnapshotView) -> Verdict:
+def _contacts(project: InventoryItem, projects: Projects) -> Verdict:
     pid = project_of(project)
     covered: set[str] = set()
-    for contact in view.of(CONTACT):
-        inherited = str(contact.data.get("name", "")).startswith(("organizations/", "folders/"))
-        if inherited or project_of(contact) == pid:
+    # the project's own contacts, and organization or folder contacts stored without one
+    for contact in (*projects.of(CONTACT, pid), *projects.of(CONTACT, "")):
+        if project_of(contact) == pid or str(contact.data.get("name", "")).startswith(
+                ("organizations/", "folders/")):
             covered.update(contact.data.get("notificationCategorySubscriptions") or [])
     if "ALL" in covered:
         return passed("a contact subscribes to all categories")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from cloudconnectors.rules.gcp.base import (
+    Projects,
     account_rule,
-    in_project,
     names,
     on,
     per_project,
@@ -64,7 +64,7 @@ EXTERNAL_SCHEMES = frozenset({"EXTERNAL", "EXTERNAL_MANAGED"})
 
 # --- 2.1 audit logging ---------------------------------------------------------------------------
 
-def _audit(project: InventoryItem, view: SnapshotView) -> Verdict:
+def _audit(project: InventoryItem, projects: Projects) -> Verdict:
     policy, why = project_policy(project)
     if why:
         return manual(why)
@@ -97,12 +97,12 @@ def audit_logs(view: SnapshotView) -> Iterator[AccountVerdict]:
 
 # --- 2.2 / 2.3 sinks -----------------------------------------------------------------------------
 
-def _active_sinks(view: SnapshotView, project: str) -> list[InventoryItem]:
-    return [s for s in in_project(view, LOG_SINK, project) if not s.data.get("disabled")]
+def _active_sinks(projects: Projects, project: str) -> list[InventoryItem]:
+    return [s for s in projects.of(LOG_SINK, project) if not s.data.get("disabled")]
 
 
-def _sink_all(project: InventoryItem, view: SnapshotView) -> Verdict:
-    full = [s for s in _active_sinks(view, project_of(project))
+def _sink_all(project: InventoryItem, projects: Projects) -> Verdict:
+    full = [s for s in _active_sinks(projects, project_of(project))
             if not str(s.data.get("filter") or "").strip()]
     if full:
         return passed(f"sink {full[0].name or full[0].native_id} exports every entry")
@@ -125,12 +125,12 @@ def _bucket_of(destination: str) -> str | None:
     return destination[len(prefix):].strip("/") if destination.startswith(prefix) else None
 
 
-def _locked(project: InventoryItem, view: SnapshotView) -> Verdict:
-    targets = sorted({b for s in _active_sinks(view, project_of(project))
+def _locked(project: InventoryItem, projects: Projects) -> Verdict:
+    targets = sorted({b for s in _active_sinks(projects, project_of(project))
                       if (b := _bucket_of(str(s.data.get("destination", ""))))})
     if not targets:
         return not_applicable("no sink exports to Cloud Storage")
-    buckets = {str(b.data.get("name", b.native_id)): b for b in view.of(BUCKET)}
+    buckets = projects.lookup(BUCKET, "name")
     unlocked, unknown = [], []
     for target in targets:
         bucket = buckets.get(target)
@@ -220,11 +220,11 @@ def filter_has_terms(log_filter: str, terms: tuple[str, ...]) -> bool:
                for t in terms)
 
 
-def _alerted_metrics(view: SnapshotView, project: str) -> dict[str, str]:
+def _alerted_metrics(projects: Projects, project: str) -> dict[str, str]:
     """Metric name -> the enabled alert policy whose condition reads it."""
     found: dict[str, str] = {}
     marker = "logging.googleapis.com/user/"
-    for policy in in_project(view, ALERT_POLICY, project):
+    for policy in projects.of(ALERT_POLICY, project):
         if policy.data.get("enabled") is False:
             continue
         for condition in policy.data.get("conditions") or []:
@@ -238,13 +238,13 @@ def _alerted_metrics(view: SnapshotView, project: str) -> dict[str, str]:
 
 
 def check_metric_alert(control: MetricControl, project: InventoryItem,
-                       view: SnapshotView) -> Verdict:
+                       projects: Projects) -> Verdict:
     pid = project_of(project)
-    metrics = [m for m in in_project(view, LOG_METRIC, pid)
+    metrics = [m for m in projects.of(LOG_METRIC, pid)
                if filter_has_terms(str(m.data.get("filter", "")), control.terms)]
     if not metrics:
         return failed(f"no log metric filters {control.title}")
-    alerted = _alerted_metrics(view, pid)
+    alerted = _alerted_metrics(projects, pid)
     for metric in metrics:
         name = str(metric.data.get("name", metric.native_id)).rsplit("/", 1)[-1]
         if name in alerted:
@@ -304,16 +304,16 @@ def _service_name(item: InventoryItem) -> str:
     return str(config.get("name") or item.data.get("name", "")).rsplit("/", 1)[-1]
 
 
-def _asset_inventory(project: InventoryItem, view: SnapshotView) -> Verdict:
+def _asset_inventory(project: InventoryItem, projects: Projects) -> Verdict:
     wanted = "cloudasset.googleapis.com"
     listed = project.data.get("enabledServices")
     if isinstance(listed, list) and wanted in listed:
         return PASS
-    enabled = [s for s in in_project(view, SERVICE, project_of(project))
+    enabled = [s for s in projects.of(SERVICE, project_of(project))
                if s.data.get("state", "ENABLED") == "ENABLED" and _service_name(s) == wanted]
     if enabled:
         return PASS
-    if not isinstance(listed, list) and not in_project(view, SERVICE, project_of(project)):
+    if not isinstance(listed, list) and not projects.of(SERVICE, project_of(project)):
         return manual("the project's enabled services were not read "
                       "(needs serviceusage.services.list)")
     return failed(f"{wanted} is not enabled")
@@ -331,8 +331,8 @@ def asset_inventory(view: SnapshotView) -> Iterator[AccountVerdict]:
 
 # --- 2.15 Access Approval ------------------------------------------------------------------------
 
-def _access_approval(project: InventoryItem, view: SnapshotView) -> Verdict:
-    settings = in_project(view, ACCESS_APPROVAL, project_of(project))
+def _access_approval(project: InventoryItem, projects: Projects) -> Verdict:
+    settings = projects.of(ACCESS_APPROVAL, project_of(project))
     enrolled = [s for item in settings for s in item.data.get("enrolledServices") or []]
     if enrolled:
         return passed("enrolled: " + ", ".join(str(s.get("cloudProduct", "?"))

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from cloudconnectors.rules.gcp.base import (
+    Projects,
     account_rule,
-    in_project,
     on,
     per_project,
     project_of,
@@ -55,8 +55,8 @@ WEAK_CIPHERS = frozenset({
 
 # --- 3.1 / 3.2 networks -------------------------------------------------------------------------
 
-def _no_default(project: InventoryItem, view: SnapshotView) -> Verdict:
-    found = [n for n in in_project(view, NETWORK, project_of(project))
+def _no_default(project: InventoryItem, projects: Projects) -> Verdict:
+    found = [n for n in projects.of(NETWORK, project_of(project))
              if n.data.get("name") == "default"]
     return failed("the network named default exists") if found else PASS
 
