@@ -63,7 +63,7 @@ def item(type_: str, native_id: str, data: Data, project: str | None,
 
 
 def _kms_key(p: str) -> str:
-    return f"projects/{p}/locations/us/keyRings/main/cryptoKeys/data"
+    return f"projects/{p}/locations/global/keyRings/main/cryptoKeys/data"
 
 
 def _sql(p: str, name: str, version: str, flags: dict[str, str]) -> InventoryItem:
@@ -119,12 +119,14 @@ def project_items(p: str) -> World:
             "confidentialInstanceConfig": {"enableConfidentialCompute": True}},
             p, region="us-central1"),
         item(t.DISK, "vm-1", {"name": "vm-1", "sizeGb": "10",
+                              "zone": f"{COMPUTE}/{p}/zones/us-central1-a",
                               "diskEncryptionKey": {"sha256": "pTgv2E2Y4rjO8gEnQRL6SuqTcIo="}},
              p, region="us-central1"),
         item(t.NETWORK, "prod-net", {"name": "prod-net", "selfLink": net,
                                      "autoCreateSubnetworks": False}, p),
         item(t.SUBNETWORK, "prod-sub", {
             "name": "prod-sub", "network": net, "ipCidrRange": "10.0.0.0/24",
+            "region": f"{COMPUTE}/{p}/regions/us-central1",
             "purpose": "PRIVATE", "logConfig": {
                 "enable": True, "aggregationInterval": "INTERVAL_5_SEC", "flowSampling": 1.0,
                 "metadata": "INCLUDE_ALL_METADATA"}}, p, region="us-central1"),
