@@ -259,7 +259,8 @@ def _bind(role: str, member: str) -> Mutation:
 
 def _meta(key: str, value: str) -> Mutation:
     def change(data: Data) -> None:
-        data["metadata"]["items"] = [{"key": key, "value": value}]
+        items = [i for i in data["metadata"]["items"] if i["key"] != key]
+        data["metadata"]["items"] = [*items, {"key": key, "value": value}]
     return change
 
 
@@ -336,7 +337,9 @@ BREAKERS: dict[str, Breaker] = {
     "gcp.compute.no_legacy_network": add(t.NETWORK, "legacy", {
         "name": "legacy", "IPv4Range": "10.240.0.0/16", "gatewayIPv4": "10.240.0.1",
         "selfLink": f"{COMPUTE}/{ALPHA}/global/networks/legacy"}),
-    "gcp.dns.dnssec_enabled": mutate(t.DNS_ZONE, _set("dnssecConfig.state", "off")),
+    "gcp.dns.dnssec_enabled": add(t.DNS_ZONE, "unsigned-zone", {
+        "name": "unsigned-zone", "dnsName": "unsigned.example.com.", "visibility": "public",
+        "dnssecConfig": {"state": "off"}}),
     "gcp.dns.no_rsasha1_keysigning": mutate(t.DNS_ZONE, lambda d: d["dnssecConfig"][
         "defaultKeySpecs"][0].update(algorithm="rsasha1")),
     "gcp.dns.no_rsasha1_zonesigning": mutate(t.DNS_ZONE, lambda d: d["dnssecConfig"][

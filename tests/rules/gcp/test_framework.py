@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cloudconnectors.rules.frameworks import load_framework
+from cloudconnectors.rules.gcp import shapes as t
 from cloudconnectors.rules.gcp.shapes import (
     COLLECTED_GCP_TYPES,
     DETAIL_PERMISSIONS,
@@ -58,3 +59,37 @@ def test_doc_lists_every_control_with_its_rules() -> None:
         assert f"| L{control.level} | {control.assessment} |" in row, control.id
         assert ("| yes |" in row) == control.automated, control.id
         assert all(f"`{r}`" in row for r in control.rules), control.id
+
+
+#: Types the rules read that the collector does not store yet, and what the rules do then.
+NOT_COLLECTED_YET = {t.ORGANIZATION: "1.1 answers MANUAL unless a consumer account fails it"}
+
+
+def _collector_types() -> dict[str, str]:
+    """Type -> the permission its list call needs, from the collector's declarations."""
+    from cloudconnectors.providers.gcp.preflight import SERVICE_TYPE
+    from cloudconnectors.providers.gcp.resources import RESOURCES
+
+    found = {r.type: r.permission for r in RESOURCES if r.emit}
+    found[SERVICE_TYPE] = "serviceusage.services.get"
+    return found
+
+
+def test_every_rule_type_is_collected_by_the_gcp_collector() -> None:
+    collected = _collector_types()
+    missing = COLLECTED_GCP_TYPES - set(collected)
+    assert missing == set(NOT_COLLECTED_YET), sorted(missing)
+
+
+def test_list_permissions_are_the_collectors() -> None:
+    collected = _collector_types()
+    for type_, permission in LIST_PERMISSIONS.items():
+        if type_ in collected:
+            assert collected[type_] == permission, type_
+
+
+def test_detail_keys_are_the_collectors_sub_records() -> None:
+    from cloudconnectors.providers.gcp.resources import RESOURCES
+
+    details = {(r.type, d.key): d.permission for r in RESOURCES for d in r.details if d.key}
+    assert DETAIL_PERMISSIONS.items() <= details.items()

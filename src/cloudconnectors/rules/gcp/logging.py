@@ -307,16 +307,14 @@ def _service_name(item: InventoryItem) -> str:
 def _asset_inventory(project: InventoryItem, projects: Projects) -> Verdict:
     wanted = "cloudasset.googleapis.com"
     listed = project.data.get("enabledServices")
-    if isinstance(listed, list) and wanted in listed:
+    if isinstance(listed, list):
+        return PASS if wanted in listed else failed(f"{wanted} is not enabled")
+    records = [s for s in projects.of(SERVICE, project_of(project)) if _service_name(s) == wanted]
+    if not records:
+        return manual(f"the state of {wanted} was not read (needs serviceusage.services.get)")
+    if any(s.data.get("state") == "ENABLED" for s in records):
         return PASS
-    enabled = [s for s in projects.of(SERVICE, project_of(project))
-               if s.data.get("state", "ENABLED") == "ENABLED" and _service_name(s) == wanted]
-    if enabled:
-        return PASS
-    if not isinstance(listed, list) and not projects.of(SERVICE, project_of(project)):
-        return manual("the project's enabled services were not read "
-                      "(needs serviceusage.services.list)")
-    return failed(f"{wanted} is not enabled")
+    return failed(f"{wanted} is {records[0].data.get('state', 'not enabled')}")
 
 
 @account_rule(

@@ -75,7 +75,7 @@ LIST_PERMISSIONS: Final[dict[str, str]] = {
     CONTACT: "essentialcontacts.contacts.list",
     ACCESS_APPROVAL: "accessapproval.settings.get",
     DATAPROC_CLUSTER: "dataproc.clusters.list",
-    SERVICE: "serviceusage.services.list",
+    SERVICE: "serviceusage.services.get",
 }
 
 #: The GCP types these rules rely on (the collector's meta test checks it stores them).
