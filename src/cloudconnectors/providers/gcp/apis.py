@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ALL_APIS", "CHECKED_APIS", "OPTIONAL_APIS", "REQUIRED_APIS", "Api", "api_named", "console_url"]
+__all__ = ["ALL_APIS", "CHECKED_APIS", "OPTIONAL_APIS", "REQUIRED_APIS", "Api", "api_named",
+           "console_url"]
 
 
 @dataclass(frozen=True)
