@@ -233,7 +233,8 @@ def test_google_form_gives_setup_commands_and_takes_project_lists(
     commands = drawer.locator("#nc-gcp-gcloud")
     expect(commands).to_contain_text("gcloud services enable compute.googleapis.com")
     expect(commands).to_contain_text("--role=roles/iam.securityReviewer")
-    expect(drawer.locator("#nc-gcp-terraform")).to_contain_text('resource "google_project_iam_member"')
+    expect(drawer.locator("#nc-gcp-terraform")).to_contain_text(
+        'resource "google_project_iam_member"')
     drawer.get_by_label("Name", exact=True).fill("org-gcp")
     key = _json.dumps(gcp_credentials()["service_account_key"]).encode()
     drawer.get_by_label("Service account key (JSON file)").set_input_files(files=[{
