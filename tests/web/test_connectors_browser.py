@@ -243,6 +243,7 @@ def test_google_form_gives_setup_commands_and_takes_project_lists(
     drawer.get_by_label("Never these projects (optional)").fill("Bad_Id")
     drawer.get_by_role("button", name="Add Connector").click()
     expect(drawer.locator("#nc-gcp-projects-error")).to_contain_text("must be a GCP project ID")
+    screenshot(page, "09-gcp-guide-and-projects")
     drawer.get_by_label("Never these projects (optional)").fill("")
     drawer.get_by_role("button", name="Add Connector").click()
     expect(drawer).to_be_hidden()
