@@ -141,9 +141,12 @@ function renderDiagnostics(data) {
     const mine = items.filter((item) => item.policy?.project === project)
       .sort((a, b) => (rank[a.access] ?? 1) - (rank[b.access] ?? 1));
     const missing = mine.filter((item) => item.access === "missing").length;
+    const open = mine.filter((item) => item.access !== "granted");
+    const fine = mine.filter((item) => item.access === "granted");
     return h("section", { class: "checklist-project" },
       h("h3", {}, `Project ${project}`, " ", h("span", { class: "muted" }, missing ? `${missing} to fix` : "nothing to fix")),
-      list(mine));
+      open.length ? list(open) : null,
+      fine.length ? h("details", {}, h("summary", {}, `${fine.length} checks passed`), list(fine)) : null);
   })));
 }
 
