@@ -50,8 +50,6 @@ NOT_REPRESENTABLE: dict[str, dict[str, str]] = {
            "so a compliant organization has none to restrict or rotate; with no result the "
            "report shows the rule as not evaluated yet (until empty types answer not "
            "applicable, issue 8)."} for c in ("1.13", "1.14", "1.15")},
-    "2.13": {"good": "manual", "bad": "manual", "reason": "the connector does not check "
-             "cloudasset.googleapis.com in services:batchGet yet, so its state is not read."},
 }
 
 
