@@ -21,6 +21,7 @@ from cloudconnectors.config import Settings
 from cloudconnectors.domain.errors import ProviderError
 from cloudconnectors.providers.aws import artifacts as aws_artifacts
 from cloudconnectors.providers.aws.declarations import Group
+from cloudconnectors.providers.gcp.setup import setup_guide
 
 __all__ = [
     "PlatformIdentity",
@@ -63,22 +64,6 @@ def platform_identity(settings: Settings) -> PlatformIdentity:
         return PlatformIdentity(None, str(exc))
 
 
-GCP_ROLES = (
-    ("roles/viewer", "Viewer"),
-    ("roles/iam.securityReviewer", "Security Reviewer"),
-)
-GCP_APIS = (
-    ("compute.googleapis.com", "Compute Engine API"),
-    ("cloudresourcemanager.googleapis.com", "Cloud Resource Manager API"),
-    ("container.googleapis.com", "Kubernetes Engine API"),
-    ("sqladmin.googleapis.com", "Cloud SQL Admin API"),
-    ("bigquery.googleapis.com", "BigQuery API"),
-    ("cloudfunctions.googleapis.com", "Cloud Functions API"),
-    ("dns.googleapis.com", "Cloud DNS API"),
-    ("cloudkms.googleapis.com", "Cloud Key Management Service (KMS) API"),
-    ("logging.googleapis.com", "Cloud Logging API"),
-    ("monitoring.googleapis.com", "Cloud Monitoring API"),
-)
 AZURE_ROLE = "Reader"
 AZURE_MINIMAL_PERMISSIONS = (
     "Microsoft.Compute/virtualMachines/read",
@@ -137,15 +122,7 @@ def setup_requirements(identity: PlatformIdentity) -> dict[str, Any]:
     depend on the platform's AWS identity."""
     return {
         "aws": _aws_requirements(identity),
-        "gcp": {
-            "roles": [{"role": role, "title": title} for role, title in GCP_ROLES],
-            "apis": [{"service": api, "title": title} for api, title in GCP_APIS],
-            "steps": [
-                "Create a service account and grant it the roles below on each project.",
-                "Enable the APIs below in every onboarded project.",
-                "Create a JSON key and upload it as credentials.service_account_key.",
-            ],
-        },
+        "gcp": setup_guide(),
         "azure": {
             "role": AZURE_ROLE,
             "minimal_permissions": list(AZURE_MINIMAL_PERMISSIONS),
