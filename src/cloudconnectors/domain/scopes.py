@@ -87,12 +87,14 @@ class ScopeGap:
         """One line for a person: ``denied ec2:DescribeInstances`` / the collector's reason."""
         if self.permission and self.outcome is Outcome.DENIED:
             return f"the poll was denied {self.permission}"
-        if self.reason:
-            return self.reason
-        return {Outcome.THROTTLED: "throttled past the retries",
-                Outcome.SKIPPED: "not attempted",
-                Outcome.PARTIAL: "the listing stopped part-way"}.get(self.outcome,
-                                                                     "the list call failed")
+        text = self.reason or {
+            Outcome.THROTTLED: "throttled past the retries",
+            Outcome.SKIPPED: "not attempted",
+            Outcome.PARTIAL: "the listing stopped part-way"}.get(self.outcome,
+                                                                 "the list call failed")
+        if self.permission and self.permission not in text:  # the API or permission to fix
+            text += f" ({self.permission})"
+        return text
 
     def sentence(self) -> str:
         text = f"{self.scope.label()} could not be read in this poll ({self.why()})"
@@ -103,12 +105,20 @@ class ScopeGap:
         return text
 
 
+#: Skip codes meaning the region (or the service in it) is not enabled for the account at
+#: all: nothing can exist there, so the scope is read - empty - not a gap. Any other skip
+#: (an API disabled in a project, a service the SDK does not know) is not read.
+NOT_ENABLED_CODES = frozenset({"OptInRequired", "SubscriptionRequiredException"})
+
+
 def is_gap(result: CollectorResult) -> bool:
     """True when ``result`` leaves its scope not wholly read (see the module docstring)."""
     if result.outcome is Outcome.OK:
         return False
     if result.outcome is Outcome.PARTIAL:
         return result.truncated
+    if result.outcome is Outcome.SKIPPED:
+        return result.error_code not in NOT_ENABLED_CODES
     return True
 
 

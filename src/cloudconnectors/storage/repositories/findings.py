@@ -55,7 +55,7 @@ def run_coverage(session: Session, run_id: str | None,
                                  resource_type=row.resource_type,
                                  outcome=Outcome(row.outcome), reason=row.reason,
                                  permission=row.permission, account=row.account,
-                                 truncated=bool(row.truncated))
+                                 error_code=row.error_code, truncated=bool(row.truncated))
         results.append(result)
         if row.carried or row.last_read_at is not None:
             carried[Scope(row.account, row.region, row.resource_type)] = (row.carried,

@@ -123,7 +123,7 @@ def scope_reads(session: Session, snapshot_id: str) -> dict[Scope, datetime | No
     for row in session.scalars(select(RunResultRow).where(RunResultRow.run_id == snapshot.run_id)):
         result = CollectorResult(region=row.region, service=row.service,
                                  resource_type=row.resource_type, outcome=Outcome(row.outcome),
-                                 truncated=bool(row.truncated))
+                                 error_code=row.error_code, truncated=bool(row.truncated))
         found[Scope(row.account, row.region, row.resource_type)] = (
             row.last_read_at if is_gap(result) else read_at)
     return found
