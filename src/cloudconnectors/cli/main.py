@@ -17,7 +17,9 @@ from cloudconnectors.cli import (
     report,
     rules,
     scan,
+    scheduler,
     serve,
+    status,
     tokens,
     users,
     worker,
@@ -83,6 +85,8 @@ def cli() -> None:
 
 cli.add_command(serve.serve)
 cli.add_command(worker.worker)
+cli.add_command(scheduler.scheduler)
+cli.add_command(status.status)
 cli.add_command(connectors.connectors)
 cli.add_command(users.users)
 cli.add_command(tokens.tokens)
