@@ -15,10 +15,8 @@ from sqlalchemy import func, select
 
 from cloudconnectors.domain.runs import RunState, Trigger
 from cloudconnectors.services.connectors import request_refresh
-from cloudconnectors.services.polling import poll_now
 from cloudconnectors.storage.tables import ConnectorRow, ReportRunRow, SnapshotRow
 from tests.fakes.connectors import connector_row, make_gcp_connector
-from tests.fakes.provider import Plan, fake_provider
 from tests.jobs.cluster import Cluster, PgDatabase, wait_for
 from tests.jobs.conftest import MACHINE_RABBITMQ, MACHINE_REDIS
 from tests.support.people import make_person, principal_of
@@ -79,35 +77,37 @@ def test_a_worker_killed_mid_poll_has_its_poll_redone_once_elsewhere(
     assert ctx is not None
     person = make_person(ctx, tenant="kill", role="admin")
     connector_id = make_gcp_connector(ctx, person)
-    with fake_provider(plan=Plan(vms=1, others=0, regions=("region-a",))):
-        first = poll_now(ctx, connector_id)  # the previous, complete snapshot
+    # Its first, scheduled poll gives the previous, complete snapshot.
+    wait_for(lambda: connector_row(ctx, connector_id).status == "online", "the first poll")
+    first = connector_row(ctx, connector_id).current_snapshot_id
+    assert first is not None
     cluster.make_slow(connector_id)
     request_refresh(ctx, principal_of(ctx, person), connector_id)
-    wait_for(lambda: cluster.starts()[connector_id] == 1, "a worker to start the slow poll")
-    (pid,) = [p for kind, c, p in cluster.poll_log() if kind == "start" and c == connector_id]
+    wait_for(lambda: cluster.starts()[connector_id] == 2, "a worker to start the slow poll")
+    pid = [p for kind, c, p in cluster.poll_log() if kind == "start" and c == connector_id][-1]
     (victim,) = [n for n, proc in cluster.workers.items() if proc.pid == pid]
     cluster.kill(victim)
     lines_at_kill = len(cluster.poll_log())
-    assert connector_row(ctx, connector_id).current_snapshot_id == first.snapshot_id
+    assert connector_row(ctx, connector_id).current_snapshot_id == first
 
     def redone() -> bool:
         row = connector_row(ctx, connector_id)
-        return row.status == "online" and row.current_snapshot_id != first.snapshot_id
+        return row.status == "online" and row.current_snapshot_id != first
 
     wait_for(redone, "another worker to redo the poll", timeout=90)
-    log = [(kind, p) for kind, c, p in cluster.poll_log() if c == connector_id]
+    log = [(kind, p) for kind, c, p in cluster.poll_log() if c == connector_id][2:]
     assert log[0] == ("start", pid)  # the killed poll never ended
     assert len(log) == 3 and log[1][0] == "start" and log[2][0] == "end"
     assert log[1][1] != pid and log[1][1] == log[2][1]
     later = [line for line in cluster.poll_log()[lines_at_kill:] if line[1] == connector_id]
     assert later[0] == ("start", connector_id, log[1][1])  # began only after the kill
     (run,) = [r for r in cluster.runs() if r.connector_id == connector_id
-              and r.scheduled_for is not None]
+              and r.trigger == Trigger.REFRESH.value]
     assert (run.state, run.attempts, run.trigger) == (
         RunState.SUCCEEDED.value, 2, Trigger.REFRESH.value)
     with ctx.db.read() as session:
         snapshots = dict(session.execute(select(SnapshotRow.id, SnapshotRow.state).where(
             SnapshotRow.connector_id == connector_id)).all())
-    assert snapshots[first.snapshot_id] == "complete"  # history intact
+    assert snapshots[first] == "complete"  # history intact
     assert "writing" not in snapshots.values()  # the half snapshot was discarded
     assert connector_row(ctx, connector_id).current_snapshot_id == run.snapshot_id

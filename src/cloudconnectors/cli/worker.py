@@ -48,6 +48,7 @@ def worker(concurrency: int | None, worker_id: str | None, celery_args: tuple[st
 
 def _celery_worker(concurrency: int | None, name: str | None, extra: tuple[str, ...]) -> None:
     settings = load_settings()
+    AppContext.create(settings).close()  # bring the schema up to date before polling
     app = celery_app(settings, with_tasks=True)
     argv = ["worker", "--loglevel", "INFO"]
     if not any(a in ("-Q", "--queues") or a.startswith("--queues=") for a in extra):

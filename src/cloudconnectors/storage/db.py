@@ -14,13 +14,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _SQLITE_BEGIN = "cloudconnectors_sqlite_begin"
+MIGRATION_LOCK_KEY = 0x63634D49  # "ccMI": the advisory lock held while migrating
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -93,6 +94,11 @@ class Database:
         """Bring the schema to the newest revision (safe to call on every start)."""
         config = self.alembic_config()
         with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                # Processes starting together (serve and workers) migrate one at a time;
+                # the lock ends with this transaction. SQLite's write lock does the same.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
