@@ -32,7 +32,7 @@ PG_ADMIN = os.environ.get("CLOUDCONNECTORS_TEST_DATABASE_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
-def wait_for(condition: Any, what: str, timeout: float = 60.0, every: float = 0.2) -> None:
+def wait_for(condition: Any, what: str, timeout: float = 240.0, every: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting: {what}"
@@ -125,7 +125,7 @@ class Cluster:
             seen = {host for reply in replies for host in reply}
             return {f"{n}@test" for n in names} <= seen
 
-        wait_for(answered, f"workers {names} to answer a ping", timeout=60)
+        wait_for(answered, f"workers {names} to answer a ping", timeout=240)
 
     def start_ticking(self) -> TickLoop:
         assert self.ctx is not None

@@ -41,7 +41,7 @@ def test_a_redis_restart_mid_run_loses_no_poll(own_redis: OwnRedis, tmp_path: Pa
             with ctx.db.read() as session:
                 return session.scalar(online) == len(ids)
 
-        wait_for(all_online, "every connector polled after the restart", timeout=120)
+        wait_for(all_online, "every connector polled after the restart", timeout=300)
         runs = [r for r in cluster.runs() if r.connector_id in ids]
         assert len(runs) == len(ids)
         assert {r.state for r in runs} == {RunState.SUCCEEDED.value}

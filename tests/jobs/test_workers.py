@@ -7,12 +7,18 @@ polled exactly once; a worker killed mid-poll, whose poll is redone once by anot
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
+from cloudconnectors.cli.main import cli
+from cloudconnectors.composition import create_app
 from cloudconnectors.domain.runs import RunState, Trigger
 from cloudconnectors.services.connectors import request_refresh
 from cloudconnectors.storage.tables import ConnectorRow, ReportRunRow, SnapshotRow
@@ -57,7 +63,7 @@ def test_due_connectors_over_three_workers_are_each_polled_exactly_once(
     online = select(func.count()).select_from(ConnectorRow).where(
         ConnectorRow.id.in_(ids), ConnectorRow.status == "online")
     wait_for(lambda: _count(cluster, online) == len(ids), "all 200 connectors online",
-             timeout=120)
+             timeout=300)
     starts = cluster.starts()
     assert {c: n for c, n in starts.items() if c in ids} == dict.fromkeys(ids, 1)
     runs = [r for r in cluster.runs() if r.connector_id in ids]
@@ -69,6 +75,29 @@ def test_due_connectors_over_three_workers_are_each_polled_exactly_once(
     evaluated = select(func.count(func.distinct(ReportRunRow.connector_id))).where(
         ReportRunRow.connector_id.in_(ids))
     wait_for(lambda: _count(cluster, evaluated) == len(ids), "every connector evaluated")
+
+
+def test_status_and_metrics_show_the_workers_queues_and_polls(cluster: Cluster) -> None:
+    ctx = cluster.ctx
+    assert ctx is not None
+    env = {k: v for k, v in cluster.env().items() if k.startswith("CLOUDCONNECTORS_")}
+    result = CliRunner().invoke(cli, ["status", "--json", "--timeout", "3"], env=env,
+                                catch_exceptions=False)
+    report = json.loads(result.stdout)
+    assert report["mode"] == "celery"
+    assert set(report["workers"]) == {f"{name}@test" for name in WORKERS}
+    polls, evaluations = f"{cluster.prefix}.polls", f"{cluster.prefix}.evaluations"
+    assert set(report["queues"]) == {polls, evaluations}
+    assert all(set(w["queues"]) == {polls, evaluations} for w in report["workers"].values())
+    assert report["runs"].get("succeeded", 0) >= 200
+    with TestClient(create_app(ctx)) as client:
+        metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for f in text_string_to_metric_families(metrics.text) for s in f.samples}
+    assert samples[("cloudconnectors_polls_total", (("outcome", "succeeded"),))] >= 200
+    assert samples[("cloudconnectors_connectors", (("status", "online"),))] >= 200
+    assert f'queue="{polls}"' in metrics.text
 
 
 def test_a_worker_killed_mid_poll_has_its_poll_redone_once_elsewhere(
@@ -94,7 +123,7 @@ def test_a_worker_killed_mid_poll_has_its_poll_redone_once_elsewhere(
         row = connector_row(ctx, connector_id)
         return row.status == "online" and row.current_snapshot_id != first
 
-    wait_for(redone, "another worker to redo the poll", timeout=90)
+    wait_for(redone, "another worker to redo the poll", timeout=240)
     log = [(kind, p) for kind, c, p in cluster.poll_log() if c == connector_id][2:]
     assert log[0] == ("start", pid)  # the killed poll never ended
     assert len(log) == 3 and log[1][0] == "start" and log[2][0] == "end"

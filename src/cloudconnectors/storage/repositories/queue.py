@@ -8,12 +8,13 @@ so concurrent tickers split the due connectors between them and never queue one 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, exists, or_, select, update
+from sqlalchemy import CursorResult, and_, exists, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,8 +46,40 @@ def _lease_free(now: datetime) -> Any:
     return or_(ConnectorRow.lease_owner.is_(None), ConnectorRow.lease_expires_at < now)
 
 
+# PostgreSQL: the whole claim is one statement and one round trip, whatever the batch size.
+_PG_CLAIM = text("""
+WITH due AS (
+    SELECT c.id, c.tenant_id, c.next_run_at, c.refresh_requested_at, c.run_frequency_minutes
+      FROM connectors c
+     WHERE c.next_run_at <= :now
+       AND (c.lease_owner IS NULL OR c.lease_expires_at < :now)
+       AND NOT EXISTS (SELECT 1 FROM poll_runs r
+                        WHERE r.connector_id = c.id AND r.state = 'queued')
+     ORDER BY c.next_run_at
+     LIMIT :limit
+       FOR UPDATE OF c SKIP LOCKED
+), moved AS (
+    UPDATE connectors c
+       SET next_run_at = :now + make_interval(mins => due.run_frequency_minutes)
+      FROM due
+     WHERE c.id = due.id
+)
+INSERT INTO poll_runs (id, tenant_id, connector_id, trigger, state, worker, started_at,
+                       regions, asset_count, vm_count, api_calls, scheduled_for, attempts)
+SELECT gen_random_uuid()::text, due.tenant_id, due.id,
+       CASE WHEN due.refresh_requested_at IS NULL THEN 'schedule' ELSE 'refresh' END,
+       'queued', '', :now, '[]', 0, 0, 0, due.next_run_at, 0
+  FROM due
+ON CONFLICT (connector_id, scheduled_for) DO NOTHING
+RETURNING id, connector_id
+""")
+
+
 def claim_due(session: Session, now: datetime, limit: int) -> list[QueuedRun]:
     """Claim up to ``limit`` due connectors that have no run waiting; queue one run each."""
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(_PG_CLAIM, {"now": now, "limit": limit}).all()
+        return [QueuedRun(run_id, connector_id) for run_id, connector_id in rows]
     waiting = exists().where(
         PollRunRow.connector_id == ConnectorRow.id, PollRunRow.state == _QUEUED
     )
@@ -80,21 +113,27 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[QueuedRun]:
         }
         for connector_id, tenant_id, scheduled, asked, _minutes in due
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.execute(
-        dialect.insert(PollRunRow)
-        .values(runs)
+    # SQLite: one statement compiled once and sent in batches ("insertmanyvalues"), not a
+    # multi-row VALUES clause compiled per tick (which costs milliseconds per row).
+    table = PollRunRow.__table__
+    inserted = session.connection().execute(
+        sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["connector_id", "scheduled_for"])
-        .returning(PollRunRow.id, PollRunRow.connector_id)
+        .returning(table.c.id, table.c.connector_id),
+        runs,
     ).all()
     # The finished poll sets the real next time; until then the connector is not due again.
-    session.execute(
-        update(ConnectorRow).execution_options(synchronize_session=False),
-        [
-            {"id": connector_id, "next_run_at": now + timedelta(minutes=minutes)}
-            for connector_id, _tenant, _scheduled, _asked, minutes in due
-        ],
-    )
+    # One UPDATE per run frequency (there are few), never one per connector.
+    by_minutes: dict[int, list[str]] = defaultdict(list)
+    for connector_id, _tenant, _scheduled, _asked, minutes in due:
+        by_minutes[minutes].append(connector_id)
+    for minutes, ids in by_minutes.items():
+        session.execute(
+            update(ConnectorRow)
+            .where(ConnectorRow.id.in_(ids))
+            .values(next_run_at=now + timedelta(minutes=minutes))
+            .execution_options(synchronize_session=False)
+        )
     return [QueuedRun(run_id, connector_id) for run_id, connector_id in inserted]
 
 
