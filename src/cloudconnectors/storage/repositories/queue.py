@@ -115,7 +115,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[QueuedRun]:
     ]
     # SQLite: one statement compiled once and sent in batches ("insertmanyvalues"), not a
     # multi-row VALUES clause compiled per tick (which costs milliseconds per row).
-    table = PollRunRow.__table__
+    table = PollRunRow.metadata.tables[PollRunRow.__tablename__]
     inserted = session.connection().execute(
         sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["connector_id", "scheduled_for"])
