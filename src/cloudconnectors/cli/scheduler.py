@@ -12,16 +12,17 @@ from types import FrameType
 
 import click
 
-from cloudconnectors.composition import tick_loop, uses_broker
 from cloudconnectors.services.context import AppContext
 
 
 @click.command()
 def scheduler() -> None:
     """Queue due connectors for the Celery workers until stopped (needs a broker)."""
+    from cloudconnectors.composition import tick_loop
+
     ctx = AppContext.create()
     try:
-        if not uses_broker(ctx.settings):
+        if not ctx.settings.broker_url:
             raise click.UsageError(
                 "CLOUDCONNECTORS_BROKER_URL is not set: without a broker, serve and worker "
                 "schedule polls themselves")

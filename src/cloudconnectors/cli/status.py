@@ -9,7 +9,6 @@ import click
 
 from cloudconnectors.cli.output import print_json, print_table
 from cloudconnectors.cli.runtime import app_context
-from cloudconnectors.composition import celery_app, uses_broker
 from cloudconnectors.services.status import database_status
 
 
@@ -21,9 +20,10 @@ def status(as_json: bool, timeout: float) -> None:
     """Connectors by status, runs queued and running, late connectors; with a broker also
     the queue depths and the workers that answered."""
     with app_context() as ctx:
-        report: dict[str, Any] = {"mode": "celery" if uses_broker(ctx.settings) else "embedded",
+        report: dict[str, Any] = {"mode": "celery" if ctx.settings.broker_url else "embedded",
                                   **asdict(database_status(ctx))}
-        if uses_broker(ctx.settings):
+        if ctx.settings.broker_url:
+            from cloudconnectors.composition import celery_app
             from cloudconnectors.jobs.publish import queue_depths, worker_report
 
             app = celery_app(ctx.settings)

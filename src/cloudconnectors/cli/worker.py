@@ -18,7 +18,6 @@ from types import FrameType
 import click
 from sqlalchemy.engine import make_url
 
-from cloudconnectors.composition import celery_app, embedded_scheduler, uses_broker
 from cloudconnectors.config import load_settings
 from cloudconnectors.services.context import AppContext
 
@@ -37,7 +36,7 @@ def _where(ctx: AppContext) -> str:
 def worker(concurrency: int | None, worker_id: str | None, celery_args: tuple[str, ...]) -> None:
     """Poll due connectors until stopped (Ctrl-C or SIGTERM); no web server."""
     settings = load_settings()
-    if uses_broker(settings):
+    if settings.broker_url:
         _celery_worker(concurrency, worker_id, celery_args)
         return
     if celery_args:
@@ -47,6 +46,8 @@ def worker(concurrency: int | None, worker_id: str | None, celery_args: tuple[st
 
 
 def _celery_worker(concurrency: int | None, name: str | None, extra: tuple[str, ...]) -> None:
+    from cloudconnectors.composition import celery_app
+
     settings = load_settings()
     AppContext.create(settings).close()  # bring the schema up to date before polling
     app = celery_app(settings, with_tasks=True)
@@ -62,6 +63,8 @@ def _celery_worker(concurrency: int | None, name: str | None, extra: tuple[str, 
 
 
 def _embedded_worker(concurrency: int | None, worker_id: str | None) -> None:
+    from cloudconnectors.composition import embedded_scheduler
+
     ctx = AppContext.create()
     stop = threading.Event()
 
