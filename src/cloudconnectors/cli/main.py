@@ -16,23 +16,6 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from cloudconnectors import __version__
-<<<<<<< HEAD
-from cloudconnectors.cli import (
-    connectors,
-    frameworks,
-    report,
-    rules,
-    scan,
-    scheduler,
-    serve,
-    status,
-    tokens,
-    users,
-    worker,
-)
-from cloudconnectors.cli.demo import demo
-=======
->>>>>>> main
 from cloudconnectors.cli.output import EXIT_FAILED, EXIT_INTERRUPTED, fail, one_line
 from cloudconnectors.domain.errors import CloudConnectorsError
 
@@ -42,9 +25,14 @@ DEBUG_ENV = "CLOUDCONNECTORS_DEBUG"
 # a test checks each summary against the command's own docstring.
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("cloudconnectors.cli.serve:serve",
-              "Run the web portal, the REST API and the scheduler."),
+              "Run the web portal, the REST API and the scheduler (the tick, with a broker)."),
     "worker": ("cloudconnectors.cli.worker:worker",
                "Poll due connectors until stopped (Ctrl-C or SIGTERM); no web server."),
+    "scheduler": ("cloudconnectors.cli.scheduler:scheduler",
+                  "Queue due connectors for the Celery workers until stopped (needs a broker)."),
+    "status": ("cloudconnectors.cli.status:status",
+               "Connectors by status, runs queued and running, late connectors; with a broker "
+               "also the queue depths and the workers that answered."),
     "connectors": ("cloudconnectors.cli.connectors:connectors",
                    "Manage connectors (AWS accounts, GCP projects, Azure subscriptions)."),
     "users": ("cloudconnectors.cli.users:users", "Create and list users."),
@@ -151,22 +139,5 @@ def cli() -> None:
     """
 
 
-<<<<<<< HEAD
-cli.add_command(serve.serve)
-cli.add_command(worker.worker)
-cli.add_command(scheduler.scheduler)
-cli.add_command(status.status)
-cli.add_command(connectors.connectors)
-cli.add_command(users.users)
-cli.add_command(tokens.tokens)
-cli.add_command(scan.scan)
-cli.add_command(report.report)
-cli.add_command(frameworks.frameworks)
-cli.add_command(rules.rules)
-cli.add_command(demo)
-
-
-=======
->>>>>>> main
 def main() -> None:
     cli.main()
