@@ -1,7 +1,7 @@
 """scale-out: queued runs unique on (connector, scheduled time), tick election
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 19:55:00
 
 Written by hand after autogenerate; batch mode so SQLite can add the unique constraint.
@@ -14,8 +14,8 @@ from alembic import op
 
 from cloudconnectors.storage.tables.base import UtcDateTime
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
