@@ -30,7 +30,7 @@ import httpx
 import uvicorn
 from sqlalchemy import insert
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.config import load_settings
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.users import create_user

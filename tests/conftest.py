@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.config import load_settings
 from cloudconnectors.security.crypto import SecretBox
 from cloudconnectors.services import polling

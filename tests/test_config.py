@@ -26,3 +26,13 @@ def test_aws_knobs_parse_and_refuse_alike(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("CLOUDCONNECTORS_AWS_READ_TIMEOUT", "long")
     with pytest.raises(ValueError, match="CLOUDCONNECTORS_AWS_READ_TIMEOUT must be a number"):
         AwsOptions.from_settings(settings)
+
+
+def test_ca_bundle_and_gcp_endpoint_come_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert load_settings(data_dir=tmp_path).ca_bundle is None
+    monkeypatch.setenv("CLOUDCONNECTORS_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("CLOUDCONNECTORS_GCP_API_ENDPOINT", "http://127.0.0.1:1/")
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.ca_bundle == str(tmp_path / "ca.pem")
+    assert settings.gcp_api_endpoint == "http://127.0.0.1:1/"

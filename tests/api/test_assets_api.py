@@ -46,7 +46,9 @@ def test_list_filter_and_page(client: TestClient, viewer: Person,
     everything = get(client, viewer, "/api/v1/assets")
     assert everything["total"] == 10 and len(everything["items"]) == 10
     item = everything["items"][0]
-    assert set(item) == {"id", "connector_id", "type", "region", "native_id", "name", "data"}
+    assert set(item) == {"id", "connector_id", "type", "region", "native_id", "name", "data",
+                         "account"}
+    assert item["account"] is None
 
     mine = get(client, viewer, f"/api/v1/assets?connector={first}")
     assert mine["total"] == 6 and {i["connector_id"] for i in mine["items"]} == {first}
@@ -140,7 +142,25 @@ def test_impossible_ids_are_not_found(client: TestClient, viewer: Person, path: 
     assert client.get(path, headers=viewer.headers).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["type", "region"])
+def test_assets_name_their_project_and_filter_by_it(
+        ctx: AppContext, client: TestClient, admin: Person, viewer: Person,
+        fake: FakeProvider) -> None:
+    connector = make_gcp_connector(ctx, admin)
+    fake.plan = Plan(vms=1, others=0, regions=("eu-1",), accounts=("prod-1", "dev-2"))
+    polling.poll_now(ctx, connector)
+    both = get(client, viewer, f"/api/v1/assets?connector={connector}")["items"]
+    # The same native ID in two projects is two resources, each naming its project.
+    assert sorted((a["account"], a["native_id"]) for a in both) == [
+        ("dev-2", "compute-0"), ("prod-1", "compute-0")]
+    assert len({a["id"] for a in both}) == 2
+    prod = get(client, viewer, f"/api/v1/assets?connector={connector}&account=prod-1")
+    assert prod["total"] == 1 and prod["items"][0]["account"] == "prod-1"
+    assert get(client, viewer, "/api/v1/assets?account=nowhere")["total"] == 0
+    run = get(client, viewer, f"/api/v1/connectors/{connector}/runs")["items"][0]
+    assert sorted(r["account"] for r in run["results"]) == ["dev-2", "dev-2", "prod-1", "prod-1"]
+
+
+@pytest.mark.parametrize("name", ["type", "region", "account"])
 def test_nul_in_a_filter_is_refused_by_name(client: TestClient, viewer: Person,
                                             name: str) -> None:
     answer = client.get(f"/api/v1/assets?{name}=a%00b", headers=viewer.headers)

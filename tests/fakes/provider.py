@@ -64,6 +64,8 @@ class Plan:
     # Emitted once, after the regions, as if read by an "account" service: e.g. an
     # AWS::IAM::AccountPasswordPolicy record, so the compliance rules have something to judge.
     assets: tuple[CollectedAsset, ...] = ()
+    # Projects or subscriptions the regions repeat in (None: the connector's own account).
+    accounts: tuple[str | None, ...] = (None,)
 
 
 class FakeProvider(Provider):
@@ -145,25 +147,8 @@ class FakeSession(CloudSession):
             if self.plan.crash is not None:
                 raise self.plan.crash(f"boom with {SECRET_IN_ERROR} inside")
             for region in regions:
-                for service, count, type_ in (
-                    ("compute", self.plan.vms, VM_TYPES[self.provider.key]),
-                    ("storage", self.plan.others, OTHER_TYPES[self.provider.key]),
-                ):
-                    if service in self.plan.deny:
-                        sink.report(CollectorResult(
-                            region, service, type_, Outcome.DENIED, calls=1,
-                            reason="the caller does not have permission",
-                            error_code="403", permission=PERMISSIONS[service]))
-                        continue
-                    for i in range(count):
-                        sink.add(CollectedAsset(
-                            type=type_, region=region, native_id=f"{service}-{i}",
-                            name=f"{service} {i}",
-                            data={"generation": generation, "index": i, "region": region}))
-                        if self.plan.asset_delay:
-                            time.sleep(self.plan.asset_delay)
-                    sink.report(CollectorResult(region, service, type_, Outcome.OK,
-                                                count=count, calls=1 + count // 100))
+                for account in self.plan.accounts:
+                    self._collect_region(region, account, generation, sink)
                 if self.plan.give_up_after_first_region is not None:
                     raise CollectionFailed(self.plan.give_up_after_first_region)
             for asset in self.plan.assets:
@@ -174,6 +159,28 @@ class FakeSession(CloudSession):
                     count=sum(a.type == type_ for a in self.plan.assets), calls=1))
         finally:
             self.provider._leave(self.connector_id)
+
+    def _collect_region(self, region: str, account: str | None, generation: int,
+                        sink: CollectionSink) -> None:
+        for service, count, type_ in (
+            ("compute", self.plan.vms, VM_TYPES[self.provider.key]),
+            ("storage", self.plan.others, OTHER_TYPES[self.provider.key]),
+        ):
+            if service in self.plan.deny:
+                sink.report(CollectorResult(
+                    region, service, type_, Outcome.DENIED, calls=1,
+                    reason="the caller does not have permission",
+                    error_code="403", permission=PERMISSIONS[service], account=account))
+                continue
+            for i in range(count):
+                sink.add(CollectedAsset(
+                    type=type_, region=region, native_id=f"{service}-{i}",
+                    name=f"{service} {i}", account=account,
+                    data={"generation": generation, "index": i, "region": region}))
+                if self.plan.asset_delay:
+                    time.sleep(self.plan.asset_delay)
+            sink.report(CollectorResult(region, service, type_, Outcome.OK,
+                                        count=count, calls=1 + count // 100, account=account))
 
 
 @contextmanager

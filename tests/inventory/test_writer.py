@@ -76,3 +76,16 @@ def test_everything_is_forwarded_to_the_observer() -> None:
 def test_batch_size_must_be_positive() -> None:
     with pytest.raises(ValueError):
         SnapshotWriter("c1", lambda b: None, vm_types=frozenset(), batch_size=0)
+
+
+def test_the_account_joins_the_key_only_when_set() -> None:
+    batches: list[list[KeyedAsset]] = []
+    writer = SnapshotWriter("c1", lambda b: batches.append(list(b)), vm_types=frozenset({VM}))
+    writer.add(CollectedAsset(VM, "us-central1", "vm-1", None, {}, account="prod-1"))
+    writer.add(CollectedAsset(VM, "us-central1", "vm-1", None, {}, account="dev-2"))
+    writer.add(CollectedAsset(VM, "us-central1", "vm-1", None, {}))
+    writer.flush()
+    keys = [item.key for item in batches[0]]
+    assert len(set(keys)) == 3
+    assert keys[2] == asset_key("c1", VM, "us-central1", "vm-1")
+    assert keys[0] == asset_key("c1", VM, "us-central1", "vm-1", "prod-1") != keys[2]

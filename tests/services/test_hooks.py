@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.services import polling
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.hooks import evaluate_after_poll, install_default_hooks

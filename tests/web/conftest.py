@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.config import ENV_PREFIX
 from cloudconnectors.services.context import AppContext
 from tests.support.aws_seed import account_session, seed_account

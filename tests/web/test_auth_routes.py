@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.services.context import AppContext
 from tests.support.credentials import gcp_credentials
 from tests.support.people import Person, make_person

@@ -165,7 +165,7 @@ def test_demo_refuses_a_busy_port_in_one_line() -> None:
 
 
 def test_the_normal_server_never_imports_the_demo() -> None:
-    code = ("import sys; from cloudconnectors.api.app import create_app; "
+    code = ("import sys; from cloudconnectors.composition import create_app; "
             "import cloudconnectors.web; "
             "assert not [m for m in sys.modules if m.startswith('cloudconnectors.demo')], "
             "'demo imported'")

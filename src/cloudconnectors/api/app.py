@@ -1,4 +1,8 @@
-"""The FastAPI application: routers listed explicitly, errors mapped once."""
+"""The REST API on its own: routers listed explicitly, errors mapped once.
+
+It knows nothing of the portal or the scheduler; :mod:`cloudconnectors.composition` puts
+the API, the portal and polling together for each process.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,6 @@ from cloudconnectors.api.routes import (
     runs,
 )
 from cloudconnectors.services.context import AppContext
-from cloudconnectors.services.hooks import install_default_hooks
-from cloudconnectors.web import mount_web
 
 API_PREFIX = "/api/v1"
 ROUTERS: list[APIRouter] = [
@@ -42,8 +44,9 @@ ROUTERS: list[APIRouter] = [
 ]
 
 
-def create_app(ctx: AppContext) -> FastAPI:
-    install_default_hooks()  # every poll this process runs evaluates its new snapshot
+def create_api(ctx: AppContext) -> FastAPI:
+    """The API routes, error handlers and ``/healthz``, without request limits (see
+    :func:`add_request_limits`, added last so they wrap everything mounted beside the API)."""
     app = FastAPI(
         title="Cloud Connectors",
         version=__version__,
@@ -62,7 +65,10 @@ def create_app(ctx: AppContext) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    mount_web(app)  # portal pages, sign-in/sign-out and /static
+    return app
+
+
+def add_request_limits(app: FastAPI) -> None:
+    """Outermost middleware: refuse oversized bodies, then bodies that are not JSON."""
     app.add_middleware(JsonBodiesOnly)
     app.add_middleware(BodySizeLimit)
-    return app

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cloudconnectors.scheduler.embedded import EmbeddedScheduler
 from cloudconnectors.services.context import AppContext
-from cloudconnectors.services.hooks import install_default_hooks
 
 
 @click.command()
@@ -18,14 +16,14 @@ def serve(host: str, port: int, log_level: str) -> None:
     """Run the web portal, the REST API and the scheduler."""
     import uvicorn
 
-    from cloudconnectors.api.app import create_app
+    from cloudconnectors.composition import create_app, embedded_scheduler
 
-    install_default_hooks()  # before the scheduler's first poll
     ctx = AppContext.create()
-    scheduler = EmbeddedScheduler(ctx)
+    app = create_app(ctx)
+    scheduler = embedded_scheduler(ctx)
     scheduler.start()
     try:
-        uvicorn.run(create_app(ctx), host=host, port=port, log_level=log_level)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
     finally:
         scheduler.stop()
         ctx.close()

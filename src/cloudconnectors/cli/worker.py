@@ -14,9 +14,8 @@ from types import FrameType
 import click
 from sqlalchemy.engine import make_url
 
-from cloudconnectors.scheduler.embedded import EmbeddedScheduler
+from cloudconnectors.composition import embedded_scheduler
 from cloudconnectors.services.context import AppContext
-from cloudconnectors.services.hooks import install_default_hooks
 
 
 def _where(ctx: AppContext) -> str:
@@ -29,7 +28,6 @@ def _where(ctx: AppContext) -> str:
 @click.option("--name", "worker_id", default=None, help="Worker name shown on poll runs.")
 def worker(concurrency: int | None, worker_id: str | None) -> None:
     """Poll due connectors until stopped (Ctrl-C or SIGTERM); no web server."""
-    install_default_hooks()  # its polls are evaluated like the server's
     ctx = AppContext.create()
     stop = threading.Event()
 
@@ -38,7 +36,7 @@ def worker(concurrency: int | None, worker_id: str | None) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    scheduler = EmbeddedScheduler(ctx, worker_id=worker_id, max_concurrent=concurrency)
+    scheduler = embedded_scheduler(ctx, worker_id=worker_id, max_concurrent=concurrency)
     scheduler.start()
     click.echo(f"worker polling {_where(ctx)}; Ctrl-C to stop",
                err=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from cloudconnectors.api.app import create_app
+from cloudconnectors.composition import create_app
 from cloudconnectors.config import ENV_PREFIX, load_settings
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError

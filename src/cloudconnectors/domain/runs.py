@@ -33,7 +33,8 @@ class CollectorResult:
     """The outcome of one collector in one region.
 
     ``permission`` names the cloud permission a denial concerns (``s3:GetBucketPolicy``),
-    so diagnostics and rules can say exactly what is missing.
+    so diagnostics and rules can say exactly what is missing. ``account`` is the project or
+    subscription the outcome belongs to (None: the connector's own account).
     """
 
     region: str
@@ -45,6 +46,7 @@ class CollectorResult:
     reason: str | None = None
     error_code: str | None = None
     permission: str | None = None
+    account: str | None = None
 
     @property
     def is_problem(self) -> bool:

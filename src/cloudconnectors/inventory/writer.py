@@ -67,7 +67,9 @@ class SnapshotWriter:
             self._observer.regions_discovered(regions)
 
     def add(self, asset: CollectedAsset) -> None:
-        key = asset_key(self.connector_id, asset.type, asset.region, asset.native_id)
+        key = asset_key(
+            self.connector_id, asset.type, asset.region, asset.native_id, asset.account
+        )
         self._buffer[key] = KeyedAsset(key, asset)
         self.asset_count += 1
         self.type_counts[asset.type] += 1

@@ -62,7 +62,11 @@ ACCOUNT_TYPE = "Account"
 
 
 class InventoryItem(NamedTuple):
-    """One stored asset as the engine reads it (a row of ``assets`` without the ORM)."""
+    """One stored asset as the engine reads it (a row of ``assets`` without the ORM).
+
+    ``account`` is the project or subscription it lives in (None: the connector's own), so a
+    report can name the project a result concerns.
+    """
 
     key: str
     type: str
@@ -70,6 +74,7 @@ class InventoryItem(NamedTuple):
     native_id: str
     name: str | None
     data: Data
+    account: str | None = None
 
 
 class AccountVerdict(NamedTuple):

@@ -31,12 +31,13 @@ def list_assets(
     connector_id: str | None = None,
     type_: str | None = None,
     region: str | None = None,
+    account: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> AssetPage:
     if connector_id is not None:
         require_plausible_id("connector", connector_id)
-    refuse_nul(type=type_, region=region)
+    refuse_nul(type=type_, region=region, account=account)
     # One read transaction: the page and its total come from the same snapshots.
     with ctx.db.read() as session:
         repo.pin_reads(session)
@@ -45,7 +46,7 @@ def list_assets(
         items, total = repo.page_assets(
             session,
             principal.tenant_id,
-            AssetFilter(connector_id, type_, region),
+            AssetFilter(connector_id, type_, region, account),
             limit=limit,
             offset=offset,
         )

@@ -31,6 +31,10 @@ def list_assets(
         Query(alias="type", max_length=128, description="e.g. AWS::EC2::Instance"),
     ] = None,
     region: Annotated[str | None, Query(max_length=64)] = None,
+    account: Annotated[
+        str | None,
+        Query(max_length=128, description="A project or subscription ID, e.g. prod-123"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> AssetPage:
@@ -40,6 +44,7 @@ def list_assets(
         connector_id=connector,
         type_=type_,
         region=region,
+        account=account,
         limit=limit,
         offset=offset,
     )

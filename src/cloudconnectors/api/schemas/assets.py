@@ -20,6 +20,11 @@ class AssetOut(BaseModel):
     native_id: str
     name: str | None
     data: dict[str, Any] = Field(description="The raw API record.")
+    account: str | None = Field(
+        default=None,
+        description="The project or subscription the resource lives in "
+        "(null: the connector's own account).",
+    )
 
     @classmethod
     def of(cls, asset: AssetRecord) -> AssetOut:

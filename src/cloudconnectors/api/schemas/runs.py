@@ -22,6 +22,11 @@ class CollectorResultOut(BaseModel):
     reason: str | None
     error_code: str | None
     permission: str | None = Field(description="The cloud permission a refusal concerns.")
+    account: str | None = Field(
+        default=None,
+        description="The project or subscription this outcome belongs to "
+        "(null: the connector's own account).",
+    )
 
 
 class RunOut(BaseModel):

@@ -32,9 +32,11 @@ def iter_snapshot_items(session: Session, snapshot_id: str,
                         batch: int = 2000) -> Iterator[InventoryItem]:
     """Stream a snapshot's assets as engine input, in batches (never the whole set at once)."""
     query = select(AssetRow.key, AssetRow.type, AssetRow.region, AssetRow.native_id,
-                   AssetRow.name, AssetRow.data).where(AssetRow.snapshot_id == snapshot_id)
+                   AssetRow.name, AssetRow.data, AssetRow.account
+                   ).where(AssetRow.snapshot_id == snapshot_id)
     for row in session.execute(query.execution_options(yield_per=batch)):
-        yield InventoryItem(row.key, row.type, row.region, row.native_id, row.name, row.data)
+        yield InventoryItem(row.key, row.type, row.region, row.native_id, row.name, row.data,
+                            row.account)
 
 
 _UNREAD_OUTCOMES = (Outcome.DENIED.value, Outcome.FAILED.value, Outcome.THROTTLED.value)

@@ -49,6 +49,7 @@ class AssetRecord:
     native_id: str
     name: str | None
     data: dict[str, Any]
+    account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class AssetFilter:
     connector_id: str | None = None
     type: str | None = None
     region: str | None = None
+    account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def insert_assets(
             "native_id": item.asset.native_id,
             "name": item.asset.name,
             "data": item.asset.data,
+            "account": item.asset.account,
         }
         for item in batch
     ]
@@ -210,6 +213,8 @@ def _current_assets(tenant_id: str, flt: AssetFilter) -> Select[AssetRow]:
         query = query.where(AssetRow.type == flt.type)
     if flt.region is not None:
         query = query.where(AssetRow.region == flt.region)
+    if flt.account is not None:
+        query = query.where(AssetRow.account == flt.account)
     return query
 
 
@@ -222,6 +227,7 @@ def _record(row: AssetRow) -> AssetRecord:
         native_id=row.native_id,
         name=row.name,
         data=dict(row.data),
+        account=row.account,
     )
 
 

@@ -80,6 +80,7 @@ def add_results(session: Session, run_id: str, results: Sequence[CollectorResult
             reason=r.reason,
             error_code=r.error_code,
             permission=r.permission,
+            account=r.account,
         )
         for r in results
     )
@@ -120,6 +121,7 @@ def _results_of(session: Session, run_ids: Sequence[str]) -> dict[str, list[Coll
                 reason=row.reason,
                 error_code=row.error_code,
                 permission=row.permission,
+                account=row.account,
             )
         )
     return found

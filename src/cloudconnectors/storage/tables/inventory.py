@@ -37,6 +37,7 @@ class AssetRow(Base):
         # Pages are ordered by key within a snapshot: the primary key and these serve them.
         Index("ix_assets_snapshot_type", "snapshot_id", "type", "key"),
         Index("ix_assets_snapshot_region", "snapshot_id", "region", "key"),
+        Index("ix_assets_snapshot_account", "snapshot_id", "account", "key"),
     )
 
     snapshot_id: Mapped[str] = mapped_column(
@@ -50,3 +51,5 @@ class AssetRow(Base):
     native_id: Mapped[str] = mapped_column(String(2048))
     name: Mapped[str | None] = mapped_column(String(1024), default=None)
     data: Mapped[dict[str, Any]]
+    #: The project or subscription the resource lives in (None: the connector's own account).
+    account: Mapped[str | None] = mapped_column(String(128), default=None)

@@ -45,3 +45,4 @@ class RunResultRow(Base):
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     error_code: Mapped[str | None] = mapped_column(String(128), default=None)
     permission: Mapped[str | None] = mapped_column(String(128), default=None)
+    account: Mapped[str | None] = mapped_column(String(128), default=None)
