@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.polling import poll_now
 from tests.api.reports_world import (
+    BUILTIN_IDS,
     CIS,
     MIN_LENGTH_RULE,
     Polled,
@@ -49,7 +50,9 @@ def _control(report: dict, control_id: str) -> dict:
 def test_frameworks_list(client: TestClient, viewer: Person) -> None:
     answer = client.get(f"{API}/frameworks", headers=viewer.headers)
     assert answer.status_code == 200
-    [cis] = answer.json()["items"]
+    items = {f["id"]: f for f in answer.json()["items"]}
+    cis = items[CIS]
+    assert items["cis_azure_5_0_0"]["provider"] == "azure"
     assert {k: cis[k] for k in ("id", "provider", "version")} == {
         "id": CIS, "provider": "aws", "version": "3.0.0"}
     assert cis["controls"] == cis["automated"] + cis["manual"] and cis["automated"] > 0
@@ -129,7 +132,9 @@ def test_overview_lists_every_connector(
     assert items["not-polled-yet"]["connector_id"] == waiting
     assert items["not-polled-yet"]["evaluated_at"] is None
     assert items["not-polled-yet"]["score"] is None and items["not-polled-yet"]["trend"] == []
-    assert items["corp-azure"]["framework"] is None
+    # An Azure connector gets CIS Azure on the Overview; not evaluated yet, so no score.
+    assert items["corp-azure"]["framework"] == "cis_azure_5_0_0"
+    assert items["corp-azure"]["evaluated_at"] is None and items["corp-azure"]["score"] is None
     # Naming the framework keeps only the connectors it applies to; trend is bounded.
     only = client.get(f"{API}/reports", params={"framework": CIS, "trend": 1},
                       headers=viewer.headers).json()["items"]
@@ -191,7 +196,7 @@ def test_unknown_framework_or_format_is_422(
             **params, "connector": polled.connector_id, "framework": "pci"})
         assert answer.status_code == 422
         assert answer.json()["errors"] == [{"field": "framework",
-                                            "rule": f"must be one of {CIS}"}]
+                                            "rule": f"must be one of {BUILTIN_IDS}"}]
     answer = client.get(f"{API}/reports", headers=viewer.headers, params={"framework": "pci"})
     assert answer.status_code == 422 and "framework" in answer.json()["detail"]
     answer = client.get(f"{API}/reports/export", headers=viewer.headers, params={
