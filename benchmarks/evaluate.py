@@ -1,11 +1,14 @@
-"""Benchmark: every built-in AWS rule over N synthetic assets of realistic shape.
+"""Benchmark: every built-in rule of a provider over N synthetic assets of realistic shape.
 
-    /work/main/.venv/bin/python benchmarks/evaluate.py              # 1,000,000 assets
+    /work/main/.venv/bin/python benchmarks/evaluate.py              # AWS, 1,000,000 assets
     /work/main/.venv/bin/python benchmarks/evaluate.py --assets 200000 --stream
+    /work/main/.venv/bin/python benchmarks/evaluate.py --provider azure   # CIS Azure rules
 
 Assets are generated in-process (never stored): a pool of varied records per type (instances,
 security groups, buckets, users, NACLs, VPCs, RDS, KMS keys, volumes, ENIs...) is built first
-and cycled with fresh keys, so the timing is the engine's. The result stream is folded by the
+and cycled with fresh keys, so the timing is the engine's. ``--provider azure`` uses the ARM and
+Graph records of ``benchmarks/azure_inventory.py`` (NSGs, VNets, storage accounts, key vaults,
+web apps, flow logs, role assignments, Entra users...) instead. The result stream is folded by the
 same ``ResultTally`` the service uses. Reports assets/s, (asset x applicable rule) evaluations
 per second, and peak RSS. ``--stream`` generates items lazily while evaluating (generation
 time then counts too, memory stays flat). ``--stored N`` instead measures the whole service
@@ -183,16 +186,23 @@ MAKERS: dict[str, Any] = {
 }
 
 
-def generate(total: int, seed: int = 7) -> Iterator[InventoryItem]:
+def generate(total: int, seed: int = 7, provider: str = "aws") -> Iterator[InventoryItem]:
+    mix, regions, make = MIX, REGIONS, MAKERS.__getitem__
+    if provider == "azure":
+        import azure_inventory
+
+        mix, regions, make = azure_inventory.MIX, azure_inventory.REGIONS, azure_inventory.maker
     r = random.Random(seed)
-    pools = {t: [MAKERS[t](r, i) for i in range(POOL)] for t, _ in MIX}
-    weights = [w for _, w in MIX]
-    types = r.choices([t for t, _ in MIX], weights=weights, k=10_000)
+    pools = {t: [make(t)(r, i) for i in range(POOL)] for t, _ in mix}
+    weights = [w for _, w in mix]
+    types = r.choices([t for t, _ in mix], weights=weights, k=10_000)
     for n in range(total):
         type_ = types[n % 10_000]
         data = pools[type_][n % POOL]
-        yield InventoryItem(f"{n:032x}", type_, REGIONS[n % len(REGIONS)], f"id-{n}", None,
-                            data)
+        region = "global" if type_.startswith(("Microsoft.Graph/", "Microsoft.Authorization/",
+                                               "Microsoft.Security/")) \
+            else regions[n % len(regions)]
+        yield InventoryItem(f"{n:032x}", type_, region, f"id-{n}", None, data)
 
 
 def peak_rss_mb() -> float:
@@ -261,6 +271,7 @@ def main() -> None:
     parser.add_argument("--assets", type=int, default=1_000_000)
     parser.add_argument("--stream", action="store_true",
                         help="generate while evaluating instead of materializing first")
+    parser.add_argument("--provider", choices=("aws", "azure"), default="aws")
     parser.add_argument("--stored", type=int, metavar="N",
                         help="measure the service path over N assets stored in SQLite")
     args = parser.parse_args()
@@ -268,10 +279,11 @@ def main() -> None:
         stored(args.stored)
         return
 
-    engine = engine_for("aws")
+    engine = engine_for(args.provider)
     resource_rules = sum(isinstance(r, ResourceRule) for r in engine.rules)
     t0 = time.perf_counter()
-    items: Any = generate(args.assets) if args.stream else list(generate(args.assets))
+    stream = generate(args.assets, provider=args.provider)
+    items: Any = stream if args.stream else list(stream)
     generated = time.perf_counter() - t0
 
     gc.collect()
@@ -279,13 +291,15 @@ def main() -> None:
     tally = ResultTally()
     add = tally.add
     t1, c1 = time.perf_counter(), time.process_time()
-    for result in engine.evaluate(items, now=NOW, regions=REGIONS):
+    regions = REGIONS if args.provider == "aws" else ()
+    for result in engine.evaluate(items, now=NOW, regions=regions):
         add(result)
     elapsed, cpu = time.perf_counter() - t1, time.process_time() - c1
     gc.enable()
 
     counts = tally.rule_counts()
     failures = sum(c.failed for c in counts.values())
+    print(f"provider: {args.provider}")
     print(f"rules: {len(engine.rules)} ({resource_rules} per-resource, "
           f"{len(engine.rules) - resource_rules} account-level)")
     print(f"assets: {args.assets:,} ({'streamed' if args.stream else 'pre-generated'} "

@@ -329,3 +329,17 @@ BREAKERS: dict[str, Mutator] = {
         "blobServiceProperties.properties.isVersioningEnabled", False)),
     "azure.storage.delete_lock": drop("Microsoft.Authorization/locks"),
 }
+
+
+def bad_subscription() -> list[InventoryItem]:
+    """The good subscription with every breaker applied (one after another; a breaker whose
+    target an earlier one removed is skipped, its rule fails already)."""
+    from tests.rules.azure.fixtures import good_subscription
+
+    items = good_subscription()
+    for mutate in BREAKERS.values():
+        try:
+            items = mutate(items)
+        except (AssertionError, KeyError, IndexError):
+            continue
+    return items

@@ -36,6 +36,8 @@ def item(type_: str, name: str, data: dict[str, Any], region: str = "eastus",
          native_id: str | None = None) -> InventoryItem:
     rid = native_id or data.get("id") or arm_id(type_, name)
     data.setdefault("id", rid)
+    if region != "global":
+        data.setdefault("location", region)
     data.setdefault("name", name)
     data.setdefault("type", type_)
     return InventoryItem(f"{type_}|{region}|{rid}", type_, region, rid, name, data)
@@ -126,10 +128,14 @@ def _vnet(name: str, region: str) -> InventoryItem:
                                                 "ddos")}}}, region=region)
 
 
+def watcher_id(region: str) -> str:
+    return (f"{SUB_ID}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/"
+            f"networkWatchers/NetworkWatcher_{region}")
+
+
 def _flow_log(target_type: str, target: str, region: str) -> InventoryItem:
     name = f"fl-{target.rsplit('/', 1)[-1]}"
-    rid = (f"{SUB_ID}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/"
-           f"networkWatchers/NetworkWatcher_{region}/flowLogs/{name}")
+    rid = f"{watcher_id(region)}/flowLogs/{name}"
     return item("Microsoft.Network/networkWatchers/flowLogs", name, {
         "location": region, "properties": {
             "targetResourceId": target, "enabled": True,
@@ -357,7 +363,7 @@ def good_subscription() -> list[InventoryItem]:
         items += [nsg, vnet,
                   item("Microsoft.Network/networkWatchers", f"NetworkWatcher_{region}",
                        {"location": region, "properties": {"provisioningState": "Succeeded"}},
-                       region=region),
+                       region=region, native_id=watcher_id(region)),
                   _flow_log("nsg", nsg.native_id, region),
                   _flow_log("vnet", vnet.native_id, region)]
     return items

@@ -27,11 +27,11 @@ LIST_PERMISSIONS: Final[dict[str, str]] = {
     "Microsoft.Network/virtualNetworkGateways": "Microsoft.Network/virtualNetworkGateways/read",
     "Microsoft.Storage/storageAccounts": "Microsoft.Storage/storageAccounts/read",
     "Microsoft.KeyVault/vaults": "Microsoft.KeyVault/vaults/read",
-    "Microsoft.Web/sites": "Microsoft.Web/sites/Read",
+    "Microsoft.Web/sites": "Microsoft.Web/sites/read",
     "Microsoft.Databricks/workspaces": "Microsoft.Databricks/workspaces/read",
-    "Microsoft.Insights/activityLogAlerts": "Microsoft.Insights/ActivityLogAlerts/Read",
-    "Microsoft.Insights/diagnosticSettings": "Microsoft.Insights/DiagnosticSettings/Read",
-    "Microsoft.Insights/components": "Microsoft.Insights/Components/Read",
+    "Microsoft.Insights/activityLogAlerts": "Microsoft.Insights/activityLogAlerts/read",
+    "Microsoft.Insights/diagnosticSettings": "Microsoft.Insights/diagnosticSettings/read",
+    "Microsoft.Insights/components": "Microsoft.Insights/components/read",
     "microsoft.aadiam/diagnosticSettings": "microsoft.aadiam/diagnosticSettings/read",
     "Microsoft.Security/pricings": "Microsoft.Security/pricings/read",
     "Microsoft.Security/securityContacts": "Microsoft.Security/securityContacts/read",
@@ -65,13 +65,13 @@ DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
         "Microsoft.Storage/storageAccounts/fileServices/read",
     ("Microsoft.KeyVault/vaults", "keys"): "Microsoft.KeyVault/vaults/keys/read",
     ("Microsoft.KeyVault/vaults", "secrets"):
-        "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
+        "Microsoft.KeyVault/vaults/secrets/read",
     ("Microsoft.KeyVault/vaults", "diagnosticSettings"):
-        "Microsoft.Insights/DiagnosticSettings/Read",
+        "Microsoft.Insights/diagnosticSettings/read",
     ("Microsoft.KeyVault/vaults", "certificates"): "Microsoft.KeyVault/vaults/certificates/read",
-    ("Microsoft.Web/sites", "diagnosticSettings"): "Microsoft.Insights/DiagnosticSettings/Read",
+    ("Microsoft.Web/sites", "diagnosticSettings"): "Microsoft.Insights/diagnosticSettings/read",
     ("Microsoft.Databricks/workspaces", "diagnosticSettings"):
-        "Microsoft.Insights/DiagnosticSettings/Read",
+        "Microsoft.Insights/diagnosticSettings/read",
     ("Microsoft.Graph/directoryRoles", "members"): "RoleManagement.Read.Directory",
 }
 
