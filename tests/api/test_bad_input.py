@@ -12,7 +12,12 @@ from fastapi.testclient import TestClient
 
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
-from tests.support.credentials import aws_credentials, azure_credentials, gcp_credentials
+from tests.support.credentials import (
+    aws_credentials,
+    azure_credentials,
+    ec_pem,
+    gcp_credentials,
+)
 from tests.support.people import Person, make_person, principal_of
 
 URL = "/api/v1/connectors"
@@ -95,6 +100,45 @@ CREATE_CASES: list[tuple[str, dict[str, Any], str, str]] = [
      "configured)"),
     ("gcp NUL in email", gcp_key(client_email="a\x00b@x.iam.gserviceaccount.com"),
      "credentials.service_account_key.client_email", "must not contain NUL characters"),
+    ("gcp key not rsa", gcp_key(private_key=ec_pem()),
+     "credentials.service_account_key.private_key",
+     "must be an RSA private key (Google's service-account keys are RSA)"),
+    ("gcp key markers only", gcp_key(
+        private_key="-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg==\n-----END PRIVATE KEY-----\n"),
+     "credentials.service_account_key.private_key",
+     "must be the PEM private key from the downloaded JSON key file"),
+    ("gcp universe elsewhere", gcp_key(universe_domain="evil.example"),
+     "credentials.service_account_key.universe_domain",
+     "must be googleapis.com (the value Google issues)"),
+    ("gcp auth uri elsewhere", gcp_key(auth_uri="http://127.0.0.1:9/auth"),
+     "credentials.service_account_key.auth_uri",
+     "must be https://accounts.google.com/o/oauth2/auth (the value Google issues)"),
+    ("gcp provider certs elsewhere",
+     gcp_key(auth_provider_x509_cert_url="https://www.googleapis.com.evil.io/oauth2/v1/certs"),
+     "credentials.service_account_key.auth_provider_x509_cert_url",
+     "must be https://www.googleapis.com/oauth2/v1/certs (the value Google issues)"),
+    ("gcp client certs elsewhere",
+     gcp_key(client_x509_cert_url="https://169.254.169.254/robot/v1/metadata/x509/a"),
+     "credentials.service_account_key.client_x509_cert_url",
+     "must be https://www.googleapis.com/robot/v1/metadata/x509/<the key's client_email>"),
+    ("gcp client certs other account", gcp_key(
+        client_x509_cert_url="https://www.googleapis.com/robot/v1/metadata/x509/x%40y.com"),
+     "credentials.service_account_key.client_x509_cert_url",
+     "must be https://www.googleapis.com/robot/v1/metadata/x509/<the key's client_email>"),
+    ("gcp unknown url field", gcp_key(metadata_server="http://169.254.169.254/"),
+     "credentials.service_account_key.metadata_server",
+     "is not a field of Google's key file and may only hold short plain text "
+     "(no URL, host or structure)"),
+    ("gcp unknown host field", gcp_key(api_host="evil.example.com"),
+     "credentials.service_account_key.api_host",
+     "is not a field of Google's key file and may only hold short plain text "
+     "(no URL, host or structure)"),
+    ("gcp unknown nested field", gcp_key(endpoints={"token": "x"}),
+     "credentials.service_account_key.endpoints",
+     "is not a field of Google's key file and may only hold short plain text "
+     "(no URL, host or structure)"),
+    ("gcp client id not digits", gcp_key(client_id="١٢٣"),
+     "credentials.service_account_key.client_id", "has characters that are not allowed"),
     ("gcp no type", without("type"), "credentials.service_account_key.type", "is required"),
     ("gcp no project", without("project_id"), "credentials.service_account_key.project_id",
      "is required"),
@@ -113,6 +157,14 @@ CREATE_CASES: list[tuple[str, dict[str, Any], str, str]] = [
      "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
     ("aws user arn", {"name": "a", "provider": "aws", "credentials": {
         "role_arn": "arn:aws:iam::111122223333:user/x", "external_id": "cc-x"}},
+     "credentials.role_arn",
+     "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
+    ("aws arn arabic digits", {"name": "a", "provider": "aws", "credentials": {
+        "role_arn": "arn:aws:iam::١١١١٢٢٢٢٣٣٣٣:role/x", "external_id": "cc-x"}},
+     "credentials.role_arn",
+     "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
+    ("aws arn non-ascii name", {"name": "a", "provider": "aws", "credentials": {
+        "role_arn": "arn:aws:iam::111122223333:role/Scannér", "external_id": "cc-x"}},
      "credentials.role_arn",
      "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"),
     ("aws no external id", {"name": "a", "provider": "aws", "credentials": {
@@ -222,7 +274,24 @@ PATCH_CASES: list[PatchCase] = [
      "arn:aws:iam::111122223333:role/CloudConnectors"),
     ("rotated wrong shape", lambda ext: {"credentials": azure_credentials()}, 422,
      "credentials.role_arn: is required"),
+    ("null frequency", lambda _: {"run_frequency_minutes": None}, 422,
+     "run_frequency_minutes: must not be null (leave the field out to keep its value)"),
+    ("null name", lambda _: {"name": None}, 422,
+     "name: must not be null (leave the field out to keep its value)"),
+    ("null credentials", lambda _: {"credentials": None}, 422,
+     "credentials: must not be null (leave the field out to keep its value)"),
+    ("nested 400 deep", lambda _: {"credentials": _nested(400)}, 422,
+     "body: must not nest deeper than 32 levels"),
+    ("5000-digit integer", lambda _: {"run_frequency_minutes": int("7" * 4000)}, 422,
+     "body: must not hold a number longer than 100 digits"),
 ]
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
 
 
 @pytest.mark.parametrize(("change", "status", "detail"), [c[1:] for c in PATCH_CASES],
@@ -255,6 +324,12 @@ RAW_CASES = [
      "content-type: must be application/json"),
     ("no content type", json.dumps(azure()).encode(), None, 415,
      "content-type: must be application/json"),
+    ("nested 1000 deep", b'{"name": ' + b"[" * 1000 + b"]" * 1000 + b"}", "application/json",
+     422, "body: must not nest deeper than 32 levels"),
+    ("5000-digit integer", b'{"name": "x", "run_frequency_minutes": ' + b"9" * 5000 + b"}",
+     "application/json", 422, "body: must not hold a number longer than 100 digits"),
+    ("brackets inside strings", json.dumps(azure(name="[" * 60 + '\\"{' * 5)).encode(),
+     "application/json", 201, None),
     ("over 1 MiB", b'{"name": "' + b"x" * (1024 * 1024) + b'"}', "application/json", 413,
      "body: must be at most 1048576 bytes"),
 ]
@@ -263,13 +338,14 @@ RAW_CASES = [
 @pytest.mark.parametrize(("content", "content_type", "status", "detail"),
                          [c[1:] for c in RAW_CASES], ids=[c[0] for c in RAW_CASES])
 def test_malformed_bodies(client: TestClient, admin: Person, content: bytes,
-                          content_type: str | None, status: int, detail: str) -> None:
+                          content_type: str | None, status: int, detail: str | None) -> None:
     headers = dict(admin.headers)
     if content_type:
         headers["Content-Type"] = content_type
     answer = client.post(URL, headers=headers, content=content)
     assert answer.status_code == status, answer.text
-    assert answer.json()["detail"] == detail
+    if detail is not None:
+        assert answer.json()["detail"] == detail
 
 
 def test_json_with_charset_is_fine(client: TestClient, admin: Person) -> None:

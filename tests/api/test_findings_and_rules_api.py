@@ -167,7 +167,7 @@ condition = "length(Tags"
     assert "custom.ec2.broken" in answer.json()["detail"]
     with ctx.db.read() as session:
         assert session.scalars(select(CustomRuleRow)).first() is None
-    for content, fmt, field in (("not = [toml", "toml", "document"),
+    for content, fmt, field in (("not = [toml", "toml", "content"),
                                 ('{"rules": []}', "json", "rules"),
                                 ("x\x00", "toml", "content")):
         answer = _upload(client, admin, content, fmt)
@@ -199,3 +199,12 @@ def test_long_custom_rule_ids_can_be_deleted(client: TestClient, admin: Person) 
                          ).status_code == 204
     assert client.delete(f"{API}/rules/custom/{rule_id}x", headers=admin.headers
                          ).status_code == 404
+
+
+def test_nested_documents_answer_422_naming_content(client: TestClient, admin: Person) -> None:
+    for content, fmt in (("x = " + "{y = " * 500 + "1" + "}" * 500, "toml"),
+                         ('{"rules": ' + "[" * 1000 + "]" * 1000 + "}", "json")):
+        answer = _upload(client, admin, content, fmt)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"] == [
+            {"field": "content", "rule": "must not nest deeper than 32 levels"}]

@@ -7,7 +7,12 @@ import json
 import pytest
 
 from cloudconnectors.domain.errors import ValidationFailed
-from cloudconnectors.rules.custom import compile_custom_rule, custom_framework, parse_custom_rules
+from cloudconnectors.rules.custom import (
+    Format,
+    compile_custom_rule,
+    custom_framework,
+    parse_custom_rules,
+)
 from cloudconnectors.rules.engine import Engine
 from cloudconnectors.rules.model import Status
 from tests.rules.fixtures import NOW, edit, good_account
@@ -84,8 +89,8 @@ def test_missing_required_and_duplicates() -> None:
 
 def test_document_errors() -> None:
     assert _problems("rules = 3")[0].startswith("rules: must be a non-empty list")
-    assert _problems("[[rules]\n")[0].startswith("document: is not valid TOML")
-    assert _problems("{", "json")[0].startswith("document: is not valid JSON")
+    assert _problems("[[rules]\n")[0].startswith("content: is not valid TOML")
+    assert _problems("{", "json")[0].startswith("content: is not valid JSON")
 
 
 def test_custom_rules_run_in_the_engine() -> None:
@@ -145,3 +150,18 @@ def test_documented_example_is_valid() -> None:
     example = doc.split("```toml", 1)[1].split("```", 1)[0]
     assert [s.id for s in parse_custom_rules(example)] == [
         "custom.s3.versioning_on", "custom.ec2.owner_tag"]
+
+
+@pytest.mark.parametrize(("text", "fmt", "rule"), [
+    ("rules = " + "[" * 500 + "]" * 500, "toml", "must not nest deeper than 32 levels"),
+    ("a = " + "{b = " * 500 + "1" + "}" * 500, "toml", "must not nest deeper than 32 levels"),
+    ('{"rules": ' + "[" * 1000 + "]" * 1000 + "}", "json",
+     "must not nest deeper than 32 levels"),
+    ("n = " + "9" * 5000, "toml", "must not hold a number longer than 100 digits"),
+    ('{"n": ' + "9" * 5000 + "}", "json", "must not hold a number longer than 100 digits"),
+])
+def test_deep_or_huge_documents_are_refused_naming_content(text: str, fmt: Format,
+                                                            rule: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_custom_rules(text, fmt)
+    assert [(p.field, p.rule) for p in caught.value.problems] == [("content", rule)]

@@ -26,7 +26,7 @@ from cloudconnectors.services.connectors import open_credentials
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.storage.tables import Base, ConnectorRow
 from tests.conftest import TEST_SECRET_KEY
-from tests.support.credentials import azure_credentials, gcp_credentials
+from tests.support.credentials import azure_credentials, gcp_credentials, new_rsa_pem
 from tests.support.database import backend
 from tests.support.people import Person
 
@@ -37,6 +37,7 @@ URL = "/api/v1/connectors"
 class Secrets:
     azure_key: str
     pem_body: str  # the distinctive middle of the private key
+    pem: str = ""  # the whole private key (real RSA: the key is parsed on upload)
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -52,8 +53,9 @@ class Secrets:
 
 @pytest.fixture
 def secret_values() -> Secrets:
+    pem = new_rsa_pem()
     return Secrets(azure_key="azk-" + secrets.token_urlsafe(24),
-                   pem_body="MIIE" + secrets.token_hex(24))
+                   pem_body=pem.splitlines()[5], pem=pem)
 
 
 def azure_body(s: Secrets, name: str = "az", **overrides: Any) -> dict[str, Any]:
@@ -64,8 +66,7 @@ def azure_body(s: Secrets, name: str = "az", **overrides: Any) -> dict[str, Any]
 
 def gcp_key(s: Secrets, **overrides: Any) -> dict[str, Any]:
     key = dict(gcp_credentials()["service_account_key"])
-    key["private_key"] = ("-----BEGIN PRIVATE KEY-----\n" + s.pem_body
-                          + "\n-----END PRIVATE KEY-----\n")
+    key["private_key"] = s.pem
     return {**key, **overrides}
 
 

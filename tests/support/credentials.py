@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-FAKE_PEM = (
-    "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
-)
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+
+def new_rsa_pem(bits: int = 2048) -> str:
+    """A fresh RSA private key in the PKCS#8 PEM form of Google's JSON key files."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+@lru_cache(maxsize=1)
+def rsa_pem() -> str:
+    """One RSA key per test process (generating one takes a moment)."""
+    return new_rsa_pem()
+
+
+def ec_pem() -> str:
+    """A valid private key that is not RSA (Google's keys never are anything else)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+FAKE_PEM = rsa_pem()
 AZURE_SECRET = "azure-secret-value-never-shown"
 
 

@@ -38,7 +38,10 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION",
                 "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN",
-                "CLOUDCONNECTORS_AWS_REGIONS"):
+                "CLOUDCONNECTORS_AWS_REGIONS", "CLOUDCONNECTORS_GCP_TOKEN_URI",
+                "CLOUDCONNECTORS_GCP_API_ENDPOINT", "CLOUDCONNECTORS_AZURE_AUTHORITY_HOST",
+                "CLOUDCONNECTORS_AZURE_MANAGEMENT_ENDPOINT", "CLOUDCONNECTORS_AZURE_GRAPH_ENDPOINT",
+                "CLOUDCONNECTORS_CA_BUNDLE"):
         # run_demo sets these; setenv first so monkeypatch restores the original afterwards.
         monkeypatch.setenv(key, "placeholder")
         monkeypatch.delenv(key)
@@ -60,6 +63,10 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
                 assert first.status_code == 200 and "Connectors" in first.text
                 seen["connectors"] = _wait_for_first_polls(client, options.port)
                 seen["evaluated"] = _evaluated(data_dir, seen["connectors"])
+                gcp_id = seen["connectors"]["gcp"]["id"]  # type: ignore[index]
+                seen["gcp_checklist"] = client.get(
+                    f"http://127.0.0.1:{options.port}/api/v1/connectors/{gcp_id}/diagnostics"
+                ).json()["items"]
                 seen["again"] = httpx.get(link, follow_redirects=False).status_code
             endpoint = next(line.rsplit(" ", 1)[1] for line in lines if "moto" in line)
             customer = _customer_session(endpoint)
@@ -89,10 +96,16 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
     assert connectors["aws"]["status"] == "online", connectors["aws"]["last_error"]
     assert connectors["aws"]["discovery"] == "success"
     assert connectors["aws"]["last_error"] is None
-    for provider in ("gcp", "azure"):
-        assert connectors[provider]["status"] == "offline"
-        assert "collection is not available in this version yet" in (
-            connectors[provider]["last_error"] or "")
+    # The GCP connector polled the shipped stand-in's two projects through google-auth.
+    assert connectors["gcp"]["status"] == "online", connectors["gcp"]["last_error"]
+    assert connectors["gcp"]["discovery"] == "success"
+    disabled = [i for i in seen["gcp_checklist"] if i["access"] == "missing"]  # type: ignore[union-attr]
+    assert [i["key"] for i in disabled] == ["acme-data-demo:api:container.googleapis.com"]
+    assert "gcloud services enable container.googleapis.com --project acme-data-demo" in (
+        disabled[0]["fix"])
+    # ... and the Azure stand-in (HTTPS, CA made at start) through the real Azure provider.
+    assert connectors["azure"]["status"] == "online", connectors["azure"]["last_error"]
+    assert connectors["azure"]["discovery"] == "success"
     # Each successful poll is evaluated into compliance reports (the post-poll step).
     assert seen["evaluated"] is True
     assert seen["again"] == 403  # the sign-in link works once

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from cloudconnectors import __version__
 from cloudconnectors.api.errors import install_error_handlers
+from cloudconnectors.api.json_bounds import JsonBounds
 from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
 from cloudconnectors.api.routes import (
     artifacts,
@@ -69,6 +70,8 @@ def create_api(ctx: AppContext) -> FastAPI:
 
 
 def add_request_limits(app: FastAPI) -> None:
-    """Outermost middleware: refuse oversized bodies, then bodies that are not JSON."""
+    """Outermost middleware: refuse oversized bodies, then bodies that are not JSON, then
+    JSON nested too deep for the parser."""
+    app.add_middleware(JsonBounds)
     app.add_middleware(JsonBodiesOnly)
     app.add_middleware(BodySizeLimit)

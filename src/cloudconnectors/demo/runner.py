@@ -18,6 +18,8 @@ from fastapi import FastAPI
 
 from cloudconnectors.composition import create_app
 from cloudconnectors.config import ENV_PREFIX, load_settings
+from cloudconnectors.demo.azure import start_azure_sandbox
+from cloudconnectors.demo.gcp_demo import GcpDemo, start_gcp_demo
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
 from cloudconnectors.demo.seed import REGIONS, seed_customer_account
@@ -33,16 +35,6 @@ ADMIN_EMAIL = "admin@demo.cloudconnectors.local"
 VIEWER_EMAIL = "viewer@demo.cloudconnectors.local"
 TENANT = "Acme (demo)"
 
-DEMO_GCP_KEY = {
-    "type": "service_account",
-    "project_id": "acme-analytics-demo",
-    "private_key_id": "0000000000000000000000000000000000000000",
-    "private_key": "-----BEGIN PRIVATE KEY-----\nZGVtbyBrZXksIG5vdCB1c2FibGU=\n"
-    "-----END PRIVATE KEY-----\n",
-    "client_email": "posture-reader@acme-analytics-demo.iam.gserviceaccount.com",
-    "client_id": "100000000000000000001",
-    "token_uri": "https://oauth2.googleapis.com/token",
-}
 DEMO_AZURE = {
     "application_id": "0a1b2c3d-0000-4000-8000-00000000a2ee",
     "directory_id": "0a1b2c3d-0000-4000-8000-0000000d1e7c",
@@ -81,7 +73,8 @@ def _create_people(ctx: AppContext, password: str) -> Principal:
 
 
 def _create_connectors(
-    ctx: AppContext, principal: Principal, endpoint: str, say: Callable[[str], None]
+    ctx: AppContext, principal: Principal, endpoint: str, say: Callable[[str], None],
+    gcp: GcpDemo,
 ) -> None:
     external_id = issue_external_id(ctx, principal)
     seeded = seed_customer_account(endpoint, external_id)
@@ -96,7 +89,7 @@ def _create_connectors(
     )
     connector_service.create_connector(
         ctx, principal, name="acme-analytics (Google Cloud)", provider="gcp",
-        credentials={"service_account_key": DEMO_GCP_KEY}, run_frequency_minutes=240,
+        credentials=gcp.credentials, run_frequency_minutes=240,
     )
     connector_service.create_connector(
         ctx, principal, name="acme-corporate (Azure)", provider="azure",
@@ -144,9 +137,21 @@ def run_demo(
             raise DemoError(str(exc)) from exc
         stack.callback(sandbox.stop)
         say(f"AWS emulator (moto) listening on {sandbox.endpoint}")
+        try:
+            azure = start_azure_sandbox(DEMO_AZURE, data_dir)
+        except RuntimeError as exc:  # trustme missing: the [demo] extra is not installed
+            raise DemoError(str(exc)) from exc
+        stack.callback(azure.stop)
+        os.environ.update(azure.environment)
+        say(azure.describe())
         os.environ.pop("AWS_PROFILE", None)
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(sandbox.platform_environment())
+        gcp = start_gcp_demo()
+        stack.callback(gcp.stop)
+        say(f"GCP stand-in listening on {gcp.server.base_url}")
+        say(gcp.summary())
+        os.environ.update(gcp.environment())
         # The sandbox account has resources in these regions only: poll just them.
         os.environ.setdefault(f"{ENV_PREFIX}AWS_REGIONS", ",".join(REGIONS))
         settings = load_settings(
@@ -156,7 +161,7 @@ def run_demo(
         stack.callback(ctx.close)
         password = secrets.token_urlsafe(9)
         principal = _create_people(ctx, password)
-        _create_connectors(ctx, principal, sandbox.endpoint, say)
+        _create_connectors(ctx, principal, sandbox.endpoint, say, gcp)
         if evaluate_after_poll not in POST_POLL_HOOKS:  # the demo's polls produce reports
             install_default_hooks()
             stack.callback(POST_POLL_HOOKS.remove, evaluate_after_poll)

@@ -32,6 +32,7 @@ from jmespath import functions as jp_functions
 from jmespath.parser import ParsedResult
 
 from cloudconnectors.domain.errors import FieldProblem, ValidationFailed
+from cloudconnectors.domain.nesting import json_problem, toml_problem
 from cloudconnectors.rules.aws.shapes import COLLECTED_AWS_TYPES, DETAIL_PERMISSIONS
 from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Control, Framework
 from cloudconnectors.rules.model import (
@@ -54,6 +55,7 @@ FIELDS = frozenset({"id", "title", "severity", "resource_type", "condition", "ap
 REQUIRED = ("id", "title", "severity", "resource_type", "condition")
 MAX_RULES = 500
 MAX_TEXT = 2000
+MAX_DOCUMENT_CHARS = 1024 * 1024
 _KNOWN_FUNCTIONS = frozenset(jp_functions.Functions().FUNCTION_TABLE)
 Format = Literal["toml", "json"]
 
@@ -155,13 +157,19 @@ def _check_one(raw: object, where: str) -> tuple[CustomRuleSpec | None, list[Fie
     return CustomRuleSpec(**raw), []
 
 
-def parse_custom_rules(text: str, fmt: Format = "toml") -> list[CustomRuleSpec]:
+def parse_custom_rules(text: str, fmt: Format = "toml",
+                       field: str = "content") -> list[CustomRuleSpec]:
     """Parse and validate a rules document; raise ``ValidationFailed`` naming every bad field
-    as ``rules[i] (custom.id).field``."""
+    as ``rules[i] (custom.id).field``, and ``field`` when the text itself is refused."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise ValidationFailed.single(field, f"must be at most {MAX_DOCUMENT_CHARS} characters")
+    bound = toml_problem(text) if fmt == "toml" else json_problem(text)
+    if bound is not None:
+        raise ValidationFailed.single(field, bound)
     try:
         document = tomllib.loads(text) if fmt == "toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed.single("document", f"is not valid {fmt.upper()}: {exc}") from exc
+    except (ValueError, RecursionError) as exc:  # the decode errors are ValueErrors
+        raise ValidationFailed.single(field, f"is not valid {fmt.upper()}: {exc}") from exc
     rules = document.get("rules") if isinstance(document, dict) else None
     if not isinstance(rules, list) or not rules:
         raise ValidationFailed.single("rules", "must be a non-empty list of rules "

@@ -91,10 +91,7 @@ def show_connector(connector_id: str, ctx: ContextDep, principal: PrincipalDep) 
 def edit_connector(
     connector_id: str, body: ConnectorUpdate, ctx: ContextDep, principal: AdminDep
 ) -> ConnectorOut:
-    changes = body.model_dump(exclude_unset=True)
-    for field in ("name", "run_frequency_minutes", "credentials"):
-        if field in changes and changes[field] is None:
-            changes.pop(field)
+    changes = body.model_dump(exclude_unset=True)  # left-out fields keep their value
     return ConnectorOut.of(service.update_connector(ctx, principal, connector_id, **changes))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from cloudconnectors.api.schemas.common import StrictBody
 from cloudconnectors.domain.connector import (
@@ -38,18 +39,38 @@ class ConnectorCreate(StrictBody):
     credentials: dict[str, Any] = Field(description=CREDENTIALS_HELP)
 
 
+def _no_default_in_schema(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+# Left out = keep the value. The placeholder default None is never validated nor shown in
+# the OpenAPI document, and ``null`` is refused: the route applies only the fields a client set.
+_LEFT_OUT: Any = None
+
+
 class ConnectorUpdate(StrictBody):
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
-    run_frequency_minutes: int | None = Field(
-        default=None,
-        ge=RUN_FREQUENCY_MIN,
-        le=RUN_FREQUENCY_MAX,
-        strict=True,
-        description=FREQUENCY_HELP,
+    """Fields left out keep their value; ``null`` is refused rather than silently ignored."""
+
+    name: str = Field(
+        _LEFT_OUT, min_length=1, max_length=NAME_MAX_LENGTH, json_schema_extra=_no_default_in_schema
     )
-    credentials: dict[str, Any] | None = Field(
-        default=None, description="New credentials (rotation). " + CREDENTIALS_HELP
+    run_frequency_minutes: int = Field(
+        _LEFT_OUT, ge=RUN_FREQUENCY_MIN, le=RUN_FREQUENCY_MAX, strict=True,
+        description=FREQUENCY_HELP, json_schema_extra=_no_default_in_schema,
     )
+    credentials: dict[str, Any] = Field(
+        _LEFT_OUT, description="New credentials (rotation). " + CREDENTIALS_HELP,
+        json_schema_extra=_no_default_in_schema,
+    )
+
+    @field_validator("name", "run_frequency_minutes", "credentials", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise PydanticCustomError(
+                "null_refused", "must not be null (leave the field out to keep its value)"
+            )
+        return value
 
 
 class ConnectorOut(BaseModel):

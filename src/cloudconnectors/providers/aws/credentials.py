@@ -9,10 +9,13 @@ from pydantic import field_validator
 
 from cloudconnectors.providers.base import ProviderCredentials
 
+# ASCII only: without re.ASCII, \d and \w also take other scripts' digits and letters, which
+# AWS refuses; fullmatch() so that a trailing newline does not slip past "$".
 ROLE_ARN_PATTERN = re.compile(
-    r"^arn:aws(?:-cn|-us-gov)?:iam::(?P<account>\d{12}):role/(?P<name>[\w+=,.@/-]{1,512})$"
+    r"arn:aws(?:-cn|-us-gov)?:iam::(?P<account>\d{12}):role/(?P<name>[\w+=,.@/-]{1,512})",
+    re.ASCII,
 )
-EXTERNAL_ID_PATTERN = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+EXTERNAL_ID_PATTERN = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 
 
 class AwsCredentials(ProviderCredentials):
@@ -24,7 +27,7 @@ class AwsCredentials(ProviderCredentials):
     @field_validator("role_arn")
     @classmethod
     def _role_arn_syntax(cls, value: str) -> str:
-        if not ROLE_ARN_PATTERN.match(value):
+        if not ROLE_ARN_PATTERN.fullmatch(value):
             raise ValueError(
                 "must be an IAM role ARN like arn:aws:iam::111122223333:role/CloudConnectors"
             )
@@ -33,7 +36,7 @@ class AwsCredentials(ProviderCredentials):
     @field_validator("external_id")
     @classmethod
     def _external_id_syntax(cls, value: str) -> str:
-        if not EXTERNAL_ID_PATTERN.match(value):
+        if not EXTERNAL_ID_PATTERN.fullmatch(value):
             raise ValueError("must be the External ID issued by POST /providers/aws/external-ids")
         return value
 

@@ -33,7 +33,7 @@ __all__ = [
     "platform_session",
 ]
 
-_ACCOUNT_PREFIX = re.compile(r"^\d{12}\.")
+_ACCOUNT_PREFIX = re.compile(r"^\d{12}\.", re.ASCII)
 _account_cache: dict[str | None, str] = {}
 _account_lock = threading.Lock()
 # API models are ~3 MB parsed per service; one loader shared by every session in the process

@@ -34,7 +34,7 @@ from cloudconnectors.providers.base import (
 
 __all__ = ["AwsProvider"]
 
-_SESSION_NAME_UNSAFE = re.compile(r"[^\w+=,.@-]")
+_SESSION_NAME_UNSAFE = re.compile(r"[^\w+=,.@-]", re.ASCII)
 _PLATFORM_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",
                              "UnrecognizedClientException", "IncompleteSignature"})
 

@@ -25,7 +25,7 @@ class AzureCredentials(ProviderCredentials):
     @field_validator("application_id", "directory_id", "subscription_id")
     @classmethod
     def _guid(cls, value: str) -> str:
-        if not GUID_PATTERN.match(value):
+        if not GUID_PATTERN.fullmatch(value):
             raise ValueError("must be a GUID like 00000000-0000-0000-0000-000000000000")
         return value.lower()
 

@@ -1,14 +1,61 @@
-"""Google Cloud provider (credentials now; collection on the same seam later)."""
+"""Google Cloud: a service-account JSON key; every project it can see, read over REST."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from cloudconnectors.domain.connector import ProviderName
-from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
+from cloudconnectors.domain.runs import CollectorResult
+from cloudconnectors.providers.base import (
+    CloudSession,
+    DiagnosticItem,
+    PollContext,
+    Provider,
+    ProviderCredentials,
+    ResourceTypeInfo,
+)
+from cloudconnectors.providers.collecting import CallMeter
+from cloudconnectors.providers.gcp.auth import signed_in
 from cloudconnectors.providers.gcp.credentials import GcpCredentials
+from cloudconnectors.providers.gcp.diagnostics import diagnose
+from cloudconnectors.providers.gcp.options import GcpOptions
+from cloudconnectors.providers.gcp.projects import ProjectScope
+from cloudconnectors.providers.gcp.resources import RESOURCES, VM_TYPE
+from cloudconnectors.providers.gcp.session import GcpSession
+from cloudconnectors.providers.gcp.transport import GoogleApi
+
+__all__ = ["GcpProvider"]
 
 
-class GcpProvider(CredentialsOnlyProvider):
+class GcpProvider(Provider):
     key = ProviderName.GCP
     display_name = "Google Cloud"
     credentials_model = GcpCredentials
-    vm_types = frozenset({"compute.googleapis.com/Instance"})
+    vm_types = frozenset({VM_TYPE})
+
+    def authenticate(self, credentials: ProviderCredentials, context: PollContext) -> CloudSession:
+        assert isinstance(credentials, GcpCredentials)
+        settings = context.settings
+        key = credentials.secret_material()["service_account_key"]
+        google = signed_in(key, settings.ca_bundle)
+        options = GcpOptions.from_settings(settings)
+        api = GoogleApi(google, base_url=settings.gcp_api_endpoint,
+                        ca_bundle=settings.ca_bundle, options=options, meter=CallMeter())
+        return GcpSession(api, credentials.service_account_key.project_id,
+                          scope_of(credentials), options)
+
+    def diagnose(self, results: Sequence[CollectorResult], context: PollContext,
+                 public_credentials: dict[str, Any]) -> list[DiagnosticItem]:
+        return diagnose(results, public_credentials)
+
+    def resource_types(self) -> list[ResourceTypeInfo]:
+        return [ResourceTypeInfo(r.type, r.api, "project") for r in RESOURCES if r.emit]
+
+
+def scope_of(credentials: GcpCredentials) -> ProjectScope:
+    """The connector's include/exclude project lists (empty: every visible project)."""
+    projects = getattr(credentials, "projects", None)
+    if projects is None:
+        return ProjectScope()
+    return ProjectScope(tuple(projects.include), tuple(projects.exclude))
