@@ -17,6 +17,7 @@ from typing import Any
 from cloudconnectors.demo.azure_sandbox import World
 from cloudconnectors.providers.azure.declarations import Api, ResourceType
 from cloudconnectors.providers.azure.resources import RESOURCES
+from cloudconnectors.rules.azure.shapes import DETAIL_PERMISSIONS
 from cloudconnectors.rules.model import InventoryItem
 
 __all__ = ["load_inventory"]
@@ -47,6 +48,9 @@ def load_inventory(world: World, tenant: str, subscription: str, locations: list
         data = copy.deepcopy(item.data)
         data.pop("_cc_errors", None)
         subs = {d.key: data.pop(d.key) for d in resource.details if d.key in data}
+        for type_, key in DETAIL_PERMISSIONS:  # sub-records the connector does not read
+            if type_ == item.type:
+                data.pop(key, None)
         if resource.api is Api.GRAPH:
             world.add_graph(tenant, resource.path.lower(), data)
             for detail in resource.details:

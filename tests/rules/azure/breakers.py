@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cloudconnectors.rules.model import InventoryItem
-from tests.rules.azure.fixtures import OWNER, SUB_ID, ago
+from tests.rules.azure.fixtures import SUB_ID, ago
 from tests.rules.fixtures import Mutator, drop
 
 Change = Callable[[dict[str, Any]], object]
@@ -194,7 +194,8 @@ BREAKERS: dict[str, Mutator] = {
                                                    name="ra-reader-guest"),
     "azure.iam.no_custom_owner_roles": edit(DEF, at("properties.permissions", [
         {"actions": ["*"], "notActions": []}]), name="c0ffee00-0000-0000-0000-000000000001"),
-    "azure.iam.resource_lock_role_exists": drop(DEF, lambda i: i.name != OWNER),
+    "azure.iam.resource_lock_role_exists": edit(DEF, at("properties.permissions", [
+        {"actions": ["*"], "notActions": []}]), name="c0ffee00-0000-0000-0000-000000000001"),
     "azure.iam.subscription_transfer_blocked": edit(
         "Microsoft.Subscription/policies", at("properties.blockSubscriptionsIntoTenant", False)),
     "azure.iam.subscription_owners_2_to_3": drop(ASSIGN, lambda i: i.name == "ra-owner-bob"),
@@ -263,8 +264,9 @@ BREAKERS: dict[str, Mutator] = {
     "azure.defender.additional_email": edit(CONTACT, at("properties.emails", "")),
     "azure.defender.alert_notifications": edit(CONTACT, lambda d: d["properties"][
         "notificationsSources"].pop(0)),
-    "azure.defender.attack_path_notifications": edit(CONTACT, lambda d: d["properties"][
-        "notificationsSources"].pop(1)),
+    "azure.defender.attack_path_notifications": edit(CONTACT, lambda d: d["properties"].update(
+        notificationsSources=[s for s in d["properties"]["notificationsSources"]
+                              if s["sourceType"] != "AttackPath"])),
     "azure.defender.mcsb_policies_enabled": edit("Microsoft.Authorization/policyAssignments",
                                                  at("properties.enforcementMode",
                                                     "DoNotEnforce")),
@@ -280,7 +282,7 @@ BREAKERS: dict[str, Mutator] = {
         KV, _to_access_policies(_no_exp("secrets")), name="kv-second"),
     "azure.keyvault.purge_protection": edit(KV, at("properties.enablePurgeProtection", None)),
     "azure.keyvault.rbac_enabled": edit(KV, at("properties.enableRbacAuthorization", False),
-                                        name="kv-rbac"),
+                                        name="kv-second"),
     "azure.keyvault.public_network_access_disabled": edit(KV, at(
         "properties.publicNetworkAccess", "Enabled")),
     "azure.keyvault.private_endpoint_used": edit(KV, at("properties.privateEndpointConnections",

@@ -26,12 +26,13 @@ from typing import Any
 
 import pytest
 
-from cloudconnectors.demo.azure_sandbox import App, AzureSandbox, World
+from cloudconnectors.demo.azure_sandbox import App, AzureSandbox, Role, World
 from cloudconnectors.domain.runs import Outcome, Trigger
 from cloudconnectors.reports.model import ControlReport
 from cloudconnectors.rules.frameworks import load_framework
 from cloudconnectors.rules.model import InventoryItem
-from cloudconnectors.services import connectors, polling, reports
+from cloudconnectors.rules.registry import rules_by_id
+from cloudconnectors.services import connectors, polling, reports, runs
 from cloudconnectors.services.context import AppContext
 from tests.rules.azure.breakers import bad_subscription
 from tests.rules.azure.fixtures import REGIONS, SUB, good_subscription
@@ -39,6 +40,10 @@ from tests.support.azure_cis_seed import load_inventory
 from tests.support.people import make_person, principal_of
 
 CIS = "cis_azure_5_0_0"
+INVENTORY_TYPES = frozenset({
+    "Microsoft.Compute/virtualMachines", "Microsoft.Resources/resourceGroups",
+    "Microsoft.Network/networkInterfaces", "Microsoft.Network/publicIPAddresses",
+    "Microsoft.Network/virtualNetworks", "Microsoft.Network/networkSecurityGroups"})
 GOLDEN = Path(__file__).parents[1] / "golden"
 TENANT = "7e1a0000-0000-4000-8000-0000000c15a0"
 APP = "a9900000-0000-4000-8000-0000000c15a0"
@@ -48,6 +53,14 @@ SUBSCRIPTIONS: dict[str, Callable[[], list[InventoryItem]]] = {
 
 #: Controls with rules whose two outcomes the stand-in cannot show, why, and what each gets.
 NOT_REPRESENTABLE: dict[str, dict[str, str]] = {
+    "6.1.1.3": {"good": "pass", "bad": "not_applicable", "reason": "the bad subscription "
+                "exports no activity log at all (6.1.1.1 fails), so no storage account holds "
+                "activity logs to lack a customer-managed key; the failing case is a fixture "
+                "test (tests/rules/azure/test_rules.py)"},
+    **{control: {"good": "not_applicable", "bad": "fail", "reason": "a compliant subscription "
+                 "uses RBAC key vaults only (8.3.6), so the access-policy variants have no vault "
+                 "to judge there; their passing case is a fixture test "
+                 "(tests/rules/azure/test_rules.py)"} for control in ("8.3.2", "8.3.4")},
     "8.3.11": {"good": "manual", "bad": "manual", "reason": "the connector does not read the "
                "Key Vault data plane, so certificates are never collected: the control is "
                "manual naming Microsoft.KeyVault/vaults/certificates/read"},
@@ -66,32 +79,62 @@ def _control_row(control: ControlReport) -> dict[str, Any]:
     return row
 
 
-@pytest.fixture(params=sorted(SUBSCRIPTIONS))
-def polled(request: pytest.FixtureRequest, ctx: AppContext,
-           tmp_path: Path) -> tuple[str, Any, dict[str, Any]]:
-    which = request.param
+def _poll(ctx: AppContext, tmp_path: Path, name: str, items: list[InventoryItem],
+          app: App) -> tuple[Any, dict[str, Any]]:
+    """Serve ``items`` from a fresh stand-in, poll them with ``app``, evaluate, report."""
     world = World()
-    world.add_app(TENANT, App(APP, SECRET))
-    load_inventory(world, TENANT, SUB, list(REGIONS), SUBSCRIPTIONS[which]())
+    world.add_app(TENANT, app)
+    load_inventory(world, TENANT, SUB, list(REGIONS), items)
     with AzureSandbox(world) as sandbox:
         ca = sandbox.write_ca(tmp_path / "ca.pem")
         ctx.settings = dataclasses.replace(
             ctx.settings, azure_authority_host=sandbox.authority,
             azure_management_endpoint=sandbox.management, azure_graph_endpoint=sandbox.graph,
             ca_bundle=str(ca))
-        admin = make_person(ctx, tenant=f"cis-azure-{which}", role="admin")
+        admin = make_person(ctx, tenant=f"cis-azure-{name}", role="admin")
         principal = principal_of(ctx, admin)
         connector = connectors.create_connector(
-            ctx, principal, name=f"cis-azure-{which}", provider="azure", credentials={
-                "application_id": APP, "directory_id": TENANT, "authentication_key": SECRET,
-                "subscription_id": SUB})
+            ctx, principal, name=f"cis-azure-{name}", provider="azure", credentials={
+                "application_id": app.client_id, "directory_id": TENANT,
+                "authentication_key": SECRET, "subscription_id": SUB})
         summary = polling.poll_now(ctx, connector.id, Trigger.CLI)
-    from cloudconnectors.services import runs
-
     run = runs.get_run(ctx, principal, connector.id, summary.run_id)
     reports.evaluate_connector(ctx.db, principal.tenant_id, connector.id)
     report = reports.get_report(ctx.db, principal.tenant_id, connector.id, CIS)
-    return which, run, {c.id: _control_row(c) for c in report.controls}
+    return run, {c.id: _control_row(c) for c in report.controls}
+
+
+@pytest.fixture(params=sorted(SUBSCRIPTIONS))
+def polled(request: pytest.FixtureRequest, ctx: AppContext,
+           tmp_path: Path) -> tuple[str, Any, dict[str, Any]]:
+    which = request.param
+    run, controls = _poll(ctx, tmp_path, which, SUBSCRIPTIONS[which](), App(APP, SECRET))
+    return which, run, controls
+
+
+def test_inventory_only_app_without_graph_reads_manual_naming_what_is_missing(
+        ctx: AppContext, tmp_path: Path) -> None:
+    """The six inventory actions and no Graph permission: the poll records each other type
+    as denied with the ARM action or Graph permission, and every control needing one of them
+    is manual with that name in its notes; NSG and VNet controls are still decided."""
+    app = App(APP, SECRET, role=Role.INVENTORY, graph=frozenset())
+    run, controls = _poll(ctx, tmp_path, "inventory", good_subscription(), app)
+    denied = {r.resource_type: r.permission for r in run.results
+              if r.outcome is Outcome.DENIED}
+    rules = rules_by_id("azure")
+    for control in load_framework(CIS).controls:
+        needed = {t for r in control.rules for t in rules[r].resource_types}
+        row = controls[control.id]
+        if not control.automated or not needed - INVENTORY_TYPES:
+            continue
+        assert row["status"] == "manual", (control.id, row)
+        missing = {denied[t] for t in needed - INVENTORY_TYPES if t in denied}
+        assert missing and any(p in n for n in row["notes"] for p in missing), (control.id,
+                                                                                 row)
+    assert denied["Microsoft.Graph/authorizationPolicy"] == "Policy.Read.All"
+    assert denied["Microsoft.Storage/storageAccounts"] == "Microsoft.Storage/storageAccounts/read"
+    for decided in ("7.1", "7.2", "7.3", "7.4", "7.11", "8.5"):
+        assert controls[decided]["status"] == "pass", (decided, controls[decided])
 
 
 def test_cis_azure_controls_on_the_standin_match_golden(

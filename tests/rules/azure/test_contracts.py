@@ -168,3 +168,24 @@ def test_refused_role_members_make_global_admin_count_manual() -> None:
                if r.rule_id == "azure.entra.global_admins_fewer_than_5"]
     assert [r.status for r in results] == [Status.MANUAL]
     assert "RoleManagement.Read.Directory" in results[0].reason
+
+
+#: Sub-records a rule reads that the connector does not collect (the rule then says so).
+NOT_COLLECTED = {("Microsoft.KeyVault/vaults", "certificates")}
+
+
+def test_types_and_permissions_are_the_connectors() -> None:
+    """Same type names, list permissions and sub-record keys as the Azure connector declares,
+    so a DENIED outcome names what the rules name."""
+    from cloudconnectors.providers.azure.resources import RESOURCES
+
+    declared = {r.type: r for r in RESOURCES}
+    for type_, permission in LIST_PERMISSIONS.items():
+        assert type_ in declared, f"the connector does not collect {type_}"
+        assert declared[type_].permission == permission, type_
+    for (type_, key), permission in DETAIL_PERMISSIONS.items():
+        details = {d.key: d.action for d in declared[type_].details}
+        if (type_, key) in NOT_COLLECTED:
+            assert key not in details, f"{type_} {key} is collected now: drop it here"
+            continue
+        assert details.get(key) == permission, (type_, key)
