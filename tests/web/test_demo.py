@@ -129,29 +129,38 @@ def _wait_for_first_polls(client: httpx.Client, port: int) -> dict[str, dict[str
         time.sleep(0.5)
 
 
+#: The built-in framework each demo connector's report must carry a score for.
+DEMO_REPORTS = {"aws": "cis_aws_3_0_0", "azure": "cis_azure_5_0_0"}
+
+
 def _evaluated(data_dir: Path, connectors: dict[str, dict[str, object]]) -> bool:
-    """Whether the AWS connector's poll was evaluated (read from the demo's own database)."""
+    """Whether the AWS and Azure connectors' polls were evaluated into scored CIS reports
+    (read from the demo's own database)."""
     from cloudconnectors.domain.errors import NotFound
     from cloudconnectors.services.reports import get_report
     from cloudconnectors.storage.db import Database
     from cloudconnectors.storage.tables import ConnectorRow
 
-    aws = connectors["aws"]
     db = Database(f"sqlite:///{data_dir / 'cloudconnectors.db'}")
     try:
-        with db.read() as session:
-            row = session.get(ConnectorRow, aws["id"])
-            assert row is not None
-            tenant_id = row.tenant_id
-        deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
-        while True:
-            try:
-                report = get_report(db, tenant_id, str(aws["id"]), "cis_aws_3_0_0")
-                return report.score is not None and bool(report.controls)
-            except NotFound:  # not evaluated yet
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+        for provider, framework in DEMO_REPORTS.items():
+            connector = connectors[provider]
+            with db.read() as session:
+                row = session.get(ConnectorRow, connector["id"])
+                assert row is not None
+                tenant_id = row.tenant_id
+            deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
+            while True:
+                try:
+                    report = get_report(db, tenant_id, str(connector["id"]), framework)
+                    if report.score is None or not report.controls:
+                        return False
+                    break
+                except NotFound:  # not evaluated yet
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
+        return True
     finally:
         db.dispose()
 

@@ -61,28 +61,40 @@ def _covers(spec: object, port: int) -> bool:
         return False
 
 
-def _opens(p: dict[str, Any], ports: tuple[int, ...]) -> bool:
-    specs = [p.get("destinationPortRange"), *(p.get("destinationPortRanges") or ())]
-    return any(_covers(spec, port) for spec in specs if spec not in (None, "")
-               for port in ports)
+_Exposure = tuple[tuple[str, str, tuple[object, ...]], ...]
+#: The last NSG record scanned and its exposure: the four NSG rules run one after another on
+#: the same record, so the scan happens once per NSG. A tuple swap is atomic, and the record
+#: is compared by identity, so concurrent evaluations cannot read each other's answer.
+_last: tuple[object, _Exposure] = (None, ())
+
+
+def _exposure(data: Data) -> _Exposure:
+    """(name, protocol, port specs) of the inbound Allow rules whose source is the internet."""
+    global _last
+    seen, found = _last
+    if seen is data:
+        return found
+    hits = []
+    for rule in props(data).get("securityRules") or ():
+        p = rule.get("properties") if isinstance(rule, dict) else None
+        if not isinstance(p, dict) or p.get("access") not in _ALLOW \
+                or p.get("direction") not in _INBOUND or not _from_internet(p):
+            continue
+        specs = (p.get("destinationPortRange"), *(p.get("destinationPortRanges") or ()))
+        hits.append((str(rule.get("name")), lower(p.get("protocol")),
+                     tuple(s for s in specs if s not in (None, ""))))
+    exposure = tuple(hits)
+    _last = (data, exposure)
+    return exposure
 
 
 def open_to_internet(data: Data, protocols: frozenset[str],
                      ports: tuple[int, ...] | None) -> list[str]:
     """Names of inbound Allow rules from the internet for ``protocols`` (lower-case) and, when
-    given, any of ``ports``. Hot: every NSG runs it four times, so it checks cheap fields
-    first and lower-cases only what it must."""
-    hits = []
-    for rule in props(data).get("securityRules") or ():
-        p = rule.get("properties") if isinstance(rule, dict) else None
-        if not isinstance(p, dict) or p.get("access") not in _ALLOW \
-                or p.get("direction") not in _INBOUND:
-            continue
-        protocol = lower(p.get("protocol"))
-        if (protocol == "*" or protocol in protocols) and _from_internet(p) and (
-                ports is None or _opens(p, ports)):
-            hits.append(str(rule.get("name")))
-    return hits
+    given, any of ``ports``."""
+    return [name for name, protocol, specs in _exposure(data)
+            if (protocol == "*" or protocol in protocols)
+            and (ports is None or any(_covers(spec, port) for spec in specs for port in ports))]
 
 
 def _verdict(hits: list[str], what: str) -> Verdict:
