@@ -1,7 +1,8 @@
-"""Benchmark: every built-in rule of a provider over N synthetic assets of realistic shape.
+"""Benchmark: every built-in rule of a provider (AWS, GCP or Azure) over N synthetic assets.
 
     /work/main/.venv/bin/python benchmarks/evaluate.py              # AWS, 1,000,000 assets
     /work/main/.venv/bin/python benchmarks/evaluate.py --assets 200000 --stream
+    /work/main/.venv/bin/python benchmarks/evaluate.py --provider gcp   # CIS GCP rules
     /work/main/.venv/bin/python benchmarks/evaluate.py --provider azure   # CIS Azure rules
     /work/main/.venv/bin/python benchmarks/evaluate.py --provider azure --heavy
 
@@ -12,7 +13,9 @@ Graph records of ``benchmarks/azure_inventory.py`` (NSGs, VNets, storage account
 web apps, flow logs, role assignments, Entra users...) instead. The result stream is folded by the
 same ``ResultTally`` the service uses. Reports assets/s, (asset x applicable rule) evaluations
 per second, and peak RSS. ``--stream`` generates items lazily while evaluating (generation
-time then counts too, memory stays flat). ``--stored N`` instead measures the whole service
+time then counts too, memory stays flat). ``--provider gcp`` runs the GCP rules over the
+records of ``benchmarks/gcp_assets.py`` (500 projects, project-level rules once per project).
+``--stored N`` instead measures the whole service
 path on a temporary SQLite file: N assets stored as one snapshot, then ``evaluate_connector``
 (read + JSON decode, rules, findings history, run record) twice, and an HTML export.
 """
@@ -272,9 +275,9 @@ def stored(total: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=1_000_000)
+    parser.add_argument("--provider", choices=("aws", "gcp", "azure"), default="aws")
     parser.add_argument("--stream", action="store_true",
                         help="generate while evaluating instead of materializing first")
-    parser.add_argument("--provider", choices=("aws", "azure"), default="aws")
     parser.add_argument("--heavy", action="store_true",
                         help="azure: leave out VMs, disks, NICs and public IPs (no CIS rule "
                         "reads them), so nearly every asset meets several rules")
@@ -286,10 +289,19 @@ def main() -> None:
         return
 
     engine = engine_for(args.provider)
+    make: Any = generate
+    regions: Any = REGIONS
+    if args.provider == "gcp":
+        import gcp_assets
+
+        make, regions = gcp_assets.generate, gcp_assets.REGIONS
+    elif args.provider == "azure":
+        def make(total: int) -> Iterator[InventoryItem]:
+            return generate(total, provider="azure", heavy=args.heavy)
+        regions = ()  # Azure: regions in use come from the inventory
     resource_rules = sum(isinstance(r, ResourceRule) for r in engine.rules)
     t0 = time.perf_counter()
-    stream = generate(args.assets, provider=args.provider, heavy=args.heavy)
-    items: Any = stream if args.stream else list(stream)
+    items: Any = make(args.assets) if args.stream else list(make(args.assets))
     generated = time.perf_counter() - t0
 
     gc.collect()
@@ -297,7 +309,6 @@ def main() -> None:
     tally = ResultTally()
     add = tally.add
     t1, c1 = time.perf_counter(), time.process_time()
-    regions = REGIONS if args.provider == "aws" else ()
     for result in engine.evaluate(items, now=NOW, regions=regions):
         add(result)
     elapsed, cpu = time.perf_counter() - t1, time.process_time() - c1

@@ -96,6 +96,41 @@ def request_rate(base_url: str, token: str, seconds: float, threads: int) -> flo
     return sum(done) / (time.monotonic() - started)
 
 
+def stored(settings: Any, key: dict[str, Any], rss_before: float, seeding: float) -> None:
+    """One poll through ``polling.poll_now`` into a fresh SQLite database."""
+    import dataclasses
+    import tempfile
+
+    from cloudconnectors.services import polling
+    from cloudconnectors.services.connectors import create_connector
+    from cloudconnectors.services.context import AppContext
+    from cloudconnectors.services.users import authenticate_password, create_user
+
+    folder = Path(tempfile.mkdtemp(prefix="cc-gcp-bench-"))
+    settings = dataclasses.replace(settings, data_dir=folder,
+                                   database_url=f"sqlite:///{folder / 'bench.db'}",
+                                   secret_key="bench-secret-key")
+    ctx = AppContext.create(settings)
+    create_user(ctx, "bench@example.com", tenant="bench", role="admin", password="p" * 12)
+    principal = authenticate_password(ctx, "bench@example.com", "p" * 12)
+    assert principal is not None
+    connector = create_connector(ctx, principal, name="bench", provider="gcp",
+                                 credentials={"service_account_key": key})
+    t1 = time.perf_counter()
+    summary = polling.poll_now(ctx, connector.id)
+    poll = time.perf_counter() - t1
+    ctx.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = (folder / "bench.db").stat().st_size / 2**20
+    print(f"seeding          {seeding:8.2f} s (child process)")
+    print(f"stored poll      {poll:8.2f} s   {summary.status.value}/"
+          f"{summary.discovery.value if summary.discovery else None}, "
+          f"{summary.asset_count} assets ({summary.asset_count / poll:,.0f} assets/s), "
+          f"{summary.vm_count} VMs")
+    print(f"peak RSS         {peak_mb:8.1f} MB (poll process; {rss_before:.1f} MB before)")
+    print(f"database         {size:8.1f} MB SQLite in {folder}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies the counts")
@@ -108,6 +143,10 @@ def main() -> None:
     parser.add_argument("--rate-seconds", type=float, default=3.0)
     parser.add_argument("--rate-threads", type=int, default=8)
     parser.add_argument("--concurrency", type=int, help="CLOUDCONNECTORS_GCP_CONCURRENCY")
+    parser.add_argument("--store", action="store_true",
+                        help="poll through the service into a SQLite snapshot (the real path: "
+                        "connector, lease, snapshot writer, run history) instead of a "
+                        "counting sink")
     args = parser.parse_args()
 
     vms = round(args.instances * args.scale)
@@ -128,6 +167,10 @@ def main() -> None:
         credentials = GcpCredentials.model_validate({"service_account_key": key},
                                                     context={"settings": settings})
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if args.store:
+            stored(settings, key, rss_before, seeding)
+            stop.set()
+            return
         sink = CountingSink()
         cpu0 = time.process_time()
         t1 = time.perf_counter()

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from cloudconnectors.domain.assets import CollectedAsset
 from cloudconnectors.domain.connector import ProviderName
-from cloudconnectors.rules.frameworks import BUILTIN
 from cloudconnectors.services.connectors import create_connector
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
@@ -22,8 +21,6 @@ from tests.support.credentials import aws_credentials
 from tests.support.people import Person, principal_of
 
 CIS = "cis_aws_3_0_0"
-#: How a 422 lists the built-in frameworks ("must be one of ...").
-BUILTIN_IDS = ", ".join(BUILTIN)
 MIN_LENGTH_RULE = "aws.iam.password_policy_min_length_14"
 
 

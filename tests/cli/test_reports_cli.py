@@ -10,17 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from cloudconnectors.rules.frameworks import BUILTIN
 from cloudconnectors.services import polling
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.hooks import evaluate_after_poll
 from cloudconnectors.services.polling import poll_now
-from tests.api.reports_world import (
-    BUILTIN_IDS,
-    CIS,
-    MIN_LENGTH_RULE,
-    aws_connector,
-    fake_aws,
-)
+from tests.api.reports_world import CIS, MIN_LENGTH_RULE, aws_connector, fake_aws
 from tests.cli.conftest import Cli
 from tests.fakes.provider import FakeProvider
 from tests.support.people import Person, make_person
@@ -62,8 +57,8 @@ def test_report_evaluates_when_missing_and_prints_json(run: Cli, polled: str) ->
     assert report["framework"]["id"] == CIS and report["connector_id"] == polled
     control = next(c for c in report["controls"] if c["id"] == "1.8")
     assert control["status"] == "fail" and control["failing"][0]["rule_id"] == MIN_LENGTH_RULE
-    # The CLI installs the post-poll hooks (so `scan` evaluates what it polls).
-    assert evaluate_after_poll in polling.POST_POLL_HOOKS
+    # Only `scan` polls, so only it installs the post-poll hooks (see test_scan_cli).
+    assert evaluate_after_poll not in polling.POST_POLL_HOOKS
 
 
 def test_report_to_a_file_in_each_format(run: Cli, polled: str, tmp_path: Path) -> None:
@@ -83,7 +78,7 @@ def test_report_errors_are_one_line(run: Cli, ctx: AppContext, person: Person,
                                     polled: str) -> None:
     unknown = run("report", polled, "--framework", "pci")
     assert unknown.code == 1
-    assert unknown.stderr.strip() == f"error: framework: must be one of {BUILTIN_IDS}"
+    assert unknown.stderr.strip() == "error: framework: must be one of " + ", ".join(BUILTIN)
     bad_format = run("report", polled, "--format", "pdf")
     assert bad_format.code == 2 and len(bad_format.stderr.strip().splitlines()) == 1
     waiting = aws_connector(ctx, person, "not-polled")
@@ -97,9 +92,10 @@ def test_report_errors_are_one_line(run: Cli, ctx: AppContext, person: Person,
 @pytest.mark.usefixtures("person")
 def test_frameworks_list(run: Cli) -> None:
     listed = json.loads(run("frameworks", "list", "--json").stdout)
-    cis = next(f for f in listed["items"] if f["id"] == CIS)
-    assert "cis_azure_5_0_0" in {f["id"] for f in listed["items"]}
-    assert cis["controls"] == cis["automated"] + cis["manual"]
+    by_id = {f["id"]: f for f in listed["items"]}
+    assert list(by_id) == list(BUILTIN)
+    cis = by_id[CIS]
+    assert cis["id"] == CIS and cis["controls"] == cis["automated"] + cis["manual"]
     table = run("frameworks", "list")
     assert table.code == 0 and CIS in table.stdout and "AUTOMATED" in table.stdout
 

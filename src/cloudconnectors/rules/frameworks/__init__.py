@@ -17,6 +17,7 @@ from cloudconnectors.domain.errors import NotFound
 #: Built-in frameworks: id -> data file beside this module. Explicit, like every registry.
 BUILTIN: dict[str, str] = {
     "cis_aws_3_0_0": "cis_aws_3_0_0.json",
+    "cis_gcp_4_0_0": "cis_gcp_4_0_0.json",
     "cis_azure_5_0_0": "cis_azure_5_0_0.json",
 }
 CUSTOM_FRAMEWORK_ID = "custom"
@@ -30,9 +31,9 @@ class Control:
     rules: tuple[str, ...]
     level: int | None = None
     manual_reason: str | None = None
-    #: The benchmark's own assessment status ("automated" or "manual"), where it gives one.
-    #: Ours is ``automated`` (has rules): a benchmark-manual control may still be decidable
-    #: from collected data, and a benchmark-automated one may need data we cannot read.
+    #: How the benchmark itself marks the control ("automated" / "manual"), when it says.
+    #: Independent of ``automated`` (whether we have rules): CIS GCP marks 3.9 manual, yet
+    #: the collected SSL policies decide it.
     assessment: str | None = None
 
     @property
