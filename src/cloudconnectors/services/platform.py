@@ -18,6 +18,7 @@ from cloudconnectors.domain.errors import ProviderError
 from cloudconnectors.providers.aws import artifacts as aws_artifacts
 from cloudconnectors.providers.aws import platform as aws_platform
 from cloudconnectors.providers.aws.declarations import Group
+from cloudconnectors.providers.azure import setup as azure_setup
 
 __all__ = [
     "PlatformUnavailable",
@@ -55,17 +56,6 @@ GCP_APIS = (
     ("logging.googleapis.com", "Cloud Logging API"),
     ("monitoring.googleapis.com", "Cloud Monitoring API"),
 )
-AZURE_ROLE = "Reader"
-AZURE_MINIMAL_PERMISSIONS = (
-    "Microsoft.Compute/virtualMachines/read",
-    "Microsoft.Resources/subscriptions/resourceGroups/read",
-    "Microsoft.Network/networkInterfaces/read",
-    "Microsoft.Network/publicIPAddresses/read",
-    "Microsoft.Network/virtualNetworks/read",
-    "Microsoft.Network/networkSecurityGroups/read",
-)
-
-
 def trust_policy_hint(platform_account: str | None, external_id: str) -> str:
     """One paragraph for a person creating or fixing the role."""
     trusted = platform_account or "<the platform's AWS account ID>"
@@ -111,15 +101,5 @@ def setup_requirements(platform_account: str) -> dict[str, Any]:
                 "Create a JSON key and upload it as credentials.service_account_key.",
             ],
         },
-        "azure": {
-            "role": AZURE_ROLE,
-            "minimal_permissions": list(AZURE_MINIMAL_PERMISSIONS),
-            "steps": [
-                "Register an application in Microsoft Entra ID and create a client secret.",
-                f"Assign it the {AZURE_ROLE} role on the subscription (or, for inventory "
-                "only, a custom role with the permissions below).",
-                "Create the connector with the application, directory and subscription IDs "
-                "and the secret as authentication_key.",
-            ],
-        },
+        "azure": azure_setup.guide(),
     }
