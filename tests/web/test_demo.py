@@ -106,7 +106,8 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
     # ... and the Azure stand-in (HTTPS, CA made at start) through the real Azure provider.
     assert connectors["azure"]["status"] == "online", connectors["azure"]["last_error"]
     assert connectors["azure"]["discovery"] == "success"
-    # Each successful poll is evaluated into compliance reports (the post-poll step).
+    # Each successful poll is evaluated into compliance reports (the post-poll step): CIS
+    # AWS for the AWS connector, CIS GCP (with a score) for the GCP one.
     assert seen["evaluated"] is True
     assert seen["again"] == 403  # the sign-in link works once
     assert seen["instances"] == 4 and seen["ssh_open"] is True
@@ -130,30 +131,35 @@ def _wait_for_first_polls(client: httpx.Client, port: int) -> dict[str, dict[str
 
 
 def _evaluated(data_dir: Path, connectors: dict[str, dict[str, object]]) -> bool:
-    """Whether the AWS connector's poll was evaluated (read from the demo's own database)."""
+    """Whether the AWS and GCP connectors' polls were evaluated into their CIS reports with
+    a score (read from the demo's own database)."""
     from cloudconnectors.domain.errors import NotFound
     from cloudconnectors.services.reports import get_report
     from cloudconnectors.storage.db import Database
     from cloudconnectors.storage.tables import ConnectorRow
 
-    aws = connectors["aws"]
     db = Database(f"sqlite:///{data_dir / 'cloudconnectors.db'}")
+    scored = []
     try:
-        with db.read() as session:
-            row = session.get(ConnectorRow, aws["id"])
-            assert row is not None
-            tenant_id = row.tenant_id
-        deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
-        while True:
-            try:
-                report = get_report(db, tenant_id, str(aws["id"]), "cis_aws_3_0_0")
-                return report.score is not None and bool(report.controls)
-            except NotFound:  # not evaluated yet
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+        for provider, framework in (("aws", "cis_aws_3_0_0"), ("gcp", "cis_gcp_4_0_0")):
+            with db.read() as session:
+                row = session.get(ConnectorRow, connectors[provider]["id"])
+                assert row is not None
+                tenant_id = row.tenant_id
+            deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
+            while True:
+                try:
+                    report = get_report(db, tenant_id, str(connectors[provider]["id"]),
+                                        framework)
+                    scored.append(report.score is not None and bool(report.controls))
+                    break
+                except NotFound:  # not evaluated yet
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
     finally:
         db.dispose()
+    return all(scored)
 
 
 def test_demo_is_a_command_of_the_cli() -> None:
