@@ -123,9 +123,12 @@ def test_each_automated_control_passes_good_and_fails_bad(
     for control in load_framework(CIS).controls:
         expected = (NOT_REPRESENTABLE.get(control.id, {}).get(which, wanted)
                     if control.automated else "manual")
-        if statuses[control.id] != expected:
+        if statuses[control.id] not in expected.split("|"):
             wrong[control.id] = (statuses[control.id], expected)
     assert not wrong, wrong
+    for control in evaluated[which].report.controls:  # manual only as "no result yet"
+        if control.id in ("1.13", "1.14", "1.15") and control.status == "manual":
+            assert any("not evaluated yet" in n for n in control.notes), control.notes
 
 
 def test_report_counts_match_the_framework(evaluated: dict[str, Evaluated]) -> None:

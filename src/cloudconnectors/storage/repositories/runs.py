@@ -24,6 +24,7 @@ __all__ = [
     "get",
     "last_finished",
     "page",
+    "start_queued",
 ]
 
 
@@ -66,6 +67,16 @@ def create(
     )
     session.add(row)
     session.flush()
+    return row
+
+
+def start_queued(row: PollRunRow, worker: str, now: datetime) -> PollRunRow:
+    """A queued run (or one whose worker died) starts, or starts again, under ``worker``."""
+    row.state = RunState.RUNNING.value
+    row.worker = worker
+    row.started_at = now
+    row.finished_at = None
+    row.snapshot_id = None
     return row
 
 
@@ -129,13 +140,20 @@ def scope_reads(session: Session, snapshot_id: str) -> dict[Scope, datetime | No
     return found
 
 
-def fail_unfinished(session: Session, connector_id: str, message: str, now: datetime) -> int:
-    """Close the runs of a poll whose worker died, so history does not show them running."""
+def fail_unfinished(
+    session: Session, connector_id: str, message: str, now: datetime, *, keep: str | None = None
+) -> int:
+    """Close the runs of a poll whose worker died, so history does not show them running.
+
+    ``keep`` names a run being redone (a queued run taken over after its worker died): it is
+    the one that goes on, so it stays open.
+    """
     result = session.execute(
         update(PollRunRow)
         .where(
             PollRunRow.connector_id == connector_id,
             PollRunRow.state == RunState.RUNNING.value,
+            PollRunRow.id != (keep or ""),
         )
         .values(state=RunState.FAILED.value, finished_at=now, error=message, snapshot_id=None)
         .execution_options(synchronize_session=False)
@@ -239,7 +257,7 @@ def last_finished(session: Session, tenant_id: str, connector_id: str) -> RunRec
         .where(
             PollRunRow.tenant_id == tenant_id,
             PollRunRow.connector_id == connector_id,
-            PollRunRow.state != RunState.RUNNING.value,
+            PollRunRow.state.not_in((RunState.RUNNING.value, RunState.QUEUED.value)),
         )
         .order_by(PollRunRow.started_at.desc(), PollRunRow.id.desc())
         .limit(1)
