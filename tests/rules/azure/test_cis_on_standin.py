@@ -61,9 +61,10 @@ NOT_REPRESENTABLE: dict[str, dict[str, str]] = {
                  "uses RBAC key vaults only (8.3.6), so the access-policy variants have no vault "
                  "to judge there; their passing case is a fixture test "
                  "(tests/rules/azure/test_rules.py)"} for control in ("8.3.2", "8.3.4")},
-    "8.3.11": {"good": "manual", "bad": "manual", "reason": "the connector does not read the "
-               "Key Vault data plane, so certificates are never collected: the control is "
-               "manual naming Microsoft.KeyVault/vaults/certificates/read"},
+    "8.3.11": {"good": "not_evaluated", "bad": "not_evaluated", "reason": "the connector "
+               "does not read the Key Vault data plane, so certificates are never collected: "
+               "the control is not evaluated, naming "
+               "Microsoft.KeyVault/vaults/certificates/read"},
 }
 
 
@@ -74,7 +75,7 @@ def _control_row(control: ControlReport) -> dict[str, Any]:
                    not_applicable=control.not_applicable)
         row["failing"] = sorted(f"{f.region} {f.resource_name or f.resource_id}: {f.reason}"
                                 for f in control.failing)
-    if control.status == "manual":
+    if control.status in ("manual", "not_evaluated"):
         row["notes"] = list(control.notes)
     return row
 
@@ -127,7 +128,7 @@ def test_inventory_only_app_without_graph_reads_manual_naming_what_is_missing(
         row = controls[control.id]
         if not control.automated or not needed - INVENTORY_TYPES:
             continue
-        assert row["status"] == "manual", (control.id, row)
+        assert row["status"] == "not_evaluated", (control.id, row)
         missing = {denied[t] for t in needed - INVENTORY_TYPES if t in denied}
         assert missing and any(p in n for n in row["notes"] for p in missing), (control.id,
                                                                                  row)
