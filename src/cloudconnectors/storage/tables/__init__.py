@@ -7,6 +7,7 @@ from cloudconnectors.storage.tables.inventory import AssetRow, SnapshotRow
 from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow
 from cloudconnectors.storage.tables.sessions import WebSessionRow
 from cloudconnectors.storage.tables.tenants import ApiTokenRow, TenantRow, UserRow
+from cloudconnectors.storage.tables.throttle import SignInFailureRow
 
 __all__ = [
     "ApiTokenRow",
@@ -19,6 +20,7 @@ __all__ = [
     "PollRunRow",
     "ReportRunRow",
     "RunResultRow",
+    "SignInFailureRow",
     "SnapshotRow",
     "TenantRow",
     "UserRow",
