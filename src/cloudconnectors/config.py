@@ -63,6 +63,7 @@ class Settings:
     gcp_api_endpoint: str | None = None
     azure_authority_host: str = "https://login.microsoftonline.com"
     azure_management_endpoint: str = "https://management.azure.com"
+    azure_graph_endpoint: str = "https://graph.microsoft.com"
     # A PEM file of CAs that outbound HTTPS to the GCP and Azure endpoints trusts (stand-ins
     # with a test CA); None: the system store.
     ca_bundle: str | None = None
@@ -104,6 +105,7 @@ def load_settings(**overrides: object) -> Settings:
         "azure_management_endpoint": _env(
             "AZURE_MANAGEMENT_ENDPOINT", "https://management.azure.com"
         ),
+        "azure_graph_endpoint": _env("AZURE_GRAPH_ENDPOINT", "https://graph.microsoft.com"),
         "ca_bundle": _env("CA_BUNDLE"),
         "scheduler_tick_seconds": _env_float("SCHEDULER_TICK_SECONDS", 1.0),
         "poll_lease_seconds": _env_float("POLL_LEASE_SECONDS", 300.0),

@@ -11,17 +11,21 @@ import time
 from cloudconnectors.services.connectors import create_connector, get_connector
 from cloudconnectors.services.context import AppContext
 from tests.cli.conftest import SRC
-from tests.support.credentials import azure_credentials
+from tests.support.azure import AzureWorld, azure_world, credentials
 from tests.support.people import make_person, principal_of
+
+__all__ = ["azure_world"]
 
 
 def test_worker_polls_a_due_connector_and_stops_cleanly(
-        ctx: AppContext, cli_env: dict[str, str]) -> None:
+        ctx: AppContext, cli_env: dict[str, str], azure_world: AzureWorld) -> None:
     principal = principal_of(ctx, make_person(ctx))
+    creds = credentials().secret_material()
     connector = create_connector(ctx, principal, name="sub", provider="azure",
-                                 credentials=azure_credentials())
+                                 credentials=creds)
     env = {**os.environ, **cli_env, "PYTHONPATH": str(SRC),
-           "CLOUDCONNECTORS_SCHEDULER_TICK_SECONDS": "0.2"}
+           "CLOUDCONNECTORS_SCHEDULER_TICK_SECONDS": "0.2",
+           **azure_world.sandbox.environment(azure_world.ca_file)}
     process = subprocess.Popen([sys.executable, "-m", "cloudconnectors", "worker", "--name",
                                 "worker-under-test"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -35,8 +39,8 @@ def test_worker_polls_a_due_connector_and_stops_cleanly(
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
     polled = get_connector(ctx, principal, connector.id)
-    # Azure collection has not shipped: the poll ends offline with a message saying so.
-    assert polled.status.value == "offline"
-    assert polled.last_error is not None and "not available" in polled.last_error
+    # The worker polled the Azure stand-in through the real Azure provider.
+    assert polled.status.value == "online", polled.last_error
+    assert polled.discovery is not None and polled.discovery.value == "success"
     assert process.returncode == 0, stderr
     assert "stopping" in stderr

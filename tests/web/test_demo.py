@@ -39,7 +39,9 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION",
                 "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN",
                 "CLOUDCONNECTORS_AWS_REGIONS", "CLOUDCONNECTORS_GCP_TOKEN_URI",
-                "CLOUDCONNECTORS_GCP_API_ENDPOINT"):
+                "CLOUDCONNECTORS_GCP_API_ENDPOINT", "CLOUDCONNECTORS_AZURE_AUTHORITY_HOST",
+                "CLOUDCONNECTORS_AZURE_MANAGEMENT_ENDPOINT", "CLOUDCONNECTORS_AZURE_GRAPH_ENDPOINT",
+                "CLOUDCONNECTORS_CA_BUNDLE"):
         # run_demo sets these; setenv first so monkeypatch restores the original afterwards.
         monkeypatch.setenv(key, "placeholder")
         monkeypatch.delenv(key)
@@ -101,9 +103,9 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
     assert [i["key"] for i in disabled] == ["acme-data-demo:api:container.googleapis.com"]
     assert "gcloud services enable container.googleapis.com --project acme-data-demo" in (
         disabled[0]["fix"])
-    assert connectors["azure"]["status"] == "offline"
-    assert "collection is not available in this version yet" in (
-        connectors["azure"]["last_error"] or "")
+    # ... and the Azure stand-in (HTTPS, CA made at start) through the real Azure provider.
+    assert connectors["azure"]["status"] == "online", connectors["azure"]["last_error"]
+    assert connectors["azure"]["discovery"] == "success"
     # Each successful poll is evaluated into compliance reports (the post-poll step).
     assert seen["evaluated"] is True
     assert seen["again"] == 403  # the sign-in link works once

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from cloudconnectors.composition import create_app
 from cloudconnectors.config import ENV_PREFIX, load_settings
+from cloudconnectors.demo.azure import start_azure_sandbox
 from cloudconnectors.demo.gcp_demo import GcpDemo, start_gcp_demo
 from cloudconnectors.demo.login import DEMO_LOGIN_PATH, install_demo_login
 from cloudconnectors.demo.sandbox import MotoSandbox, SandboxError
@@ -137,6 +138,13 @@ def run_demo(
             raise DemoError(str(exc)) from exc
         stack.callback(sandbox.stop)
         say(f"AWS emulator (moto) listening on {sandbox.endpoint}")
+        try:
+            azure = start_azure_sandbox(DEMO_AZURE, data_dir)
+        except RuntimeError as exc:  # trustme missing: the [demo] extra is not installed
+            raise DemoError(str(exc)) from exc
+        stack.callback(azure.stop)
+        os.environ.update(azure.environment)
+        say(azure.describe())
         os.environ.pop("AWS_PROFILE", None)
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(sandbox.platform_environment())

@@ -1,14 +1,108 @@
-"""Microsoft Azure provider (credentials now; collection on the same seam later)."""
+"""Microsoft Azure: sign in as the app registration, then read one subscription over ARM
+(and the directory over Microsoft Graph, when the app has the permissions)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from azure.core.exceptions import AzureError, ClientAuthenticationError
+from azure.identity import ClientSecretCredential
+
 from cloudconnectors.domain.connector import ProviderName
+from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
+from cloudconnectors.domain.runs import CollectorResult
+from cloudconnectors.providers.azure.client import Rest, build_rest
 from cloudconnectors.providers.azure.credentials import AzureCredentials
-from cloudconnectors.providers.credentials_only import CredentialsOnlyProvider
+from cloudconnectors.providers.azure.diagnostics import diagnose
+from cloudconnectors.providers.azure.endpoints import AzureEndpoints
+from cloudconnectors.providers.azure.faults import ApiError, classify, sign_in_problem
+from cloudconnectors.providers.azure.metering import Governor, Meter
+from cloudconnectors.providers.azure.options import AzureOptions
+from cloudconnectors.providers.azure.resources import RESOURCES
+from cloudconnectors.providers.azure.session import PERMISSIONS_TYPE, AzureSession
+from cloudconnectors.providers.azure.setup import reader_command
+from cloudconnectors.providers.base import (
+    CloudSession,
+    DiagnosticItem,
+    PollContext,
+    Provider,
+    ProviderCredentials,
+    ResourceTypeInfo,
+)
+
+__all__ = ["AzureProvider"]
+
+SUBSCRIPTION_VERSION = "2022-12-01"
 
 
-class AzureProvider(CredentialsOnlyProvider):
+class AzureProvider(Provider):
     key = ProviderName.AZURE
     display_name = "Microsoft Azure"
     credentials_model = AzureCredentials
     vm_types = frozenset({"Microsoft.Compute/virtualMachines"})
+
+    def authenticate(self, credentials: ProviderCredentials, context: PollContext) -> CloudSession:
+        assert isinstance(credentials, AzureCredentials)
+        endpoints = AzureEndpoints.from_settings(context.settings)
+        options = AzureOptions.from_settings(context.settings)
+        app, tenant = credentials.application_id, credentials.directory_id
+        credential = ClientSecretCredential(
+            tenant, app, credentials.authentication_key.get_secret_value(),
+            authority=endpoints.authority,
+            disable_instance_discovery=not endpoints.microsoft_authority,
+            connection_verify=endpoints.verify,
+        )
+        try:
+            credential.get_token(endpoints.management_scope)
+        except ClientAuthenticationError as exc:
+            raise AuthenticationFailed(
+                sign_in_problem(str(exc), app, tenant, endpoints.authority)
+            ) from None
+        except (AzureError, ValueError) as exc:
+            raise CollectionFailed(
+                f"could not reach Microsoft Entra ID at {endpoints.authority} "
+                f"({type(exc).__name__}). Check the platform's network access (or "
+                "CLOUDCONNECTORS_AZURE_AUTHORITY_HOST and CLOUDCONNECTORS_CA_BUNDLE), then "
+                "press Refresh.") from None
+        meter = Meter()
+        governor = Governor(options.ratelimit_low_water, options.ratelimit_pause)
+        arm = build_rest(credential, endpoints.management, endpoints.management_scope, options,
+                         meter, governor, endpoints.verify, arm=True)
+        graph = build_rest(credential, endpoints.graph, endpoints.graph_scope, options, meter,
+                           Governor(options.ratelimit_low_water, options.ratelimit_pause),
+                           endpoints.verify, arm=False)
+        _check_subscription(arm, app, credentials.subscription_id)
+        return AzureSession(arm, graph, app, credentials.subscription_id, options, meter)
+
+    def diagnose(self, results: Sequence[CollectorResult], context: PollContext,
+                 public_credentials: dict[str, Any]) -> list[DiagnosticItem]:
+        return diagnose(results, str(public_credentials.get("application_id") or
+                                     "<application-id>"),
+                        str(public_credentials.get("subscription_id") or "<subscription-id>"))
+
+    def resource_types(self) -> list[ResourceTypeInfo]:
+        infos = [ResourceTypeInfo(r.type, r.service, r.scope.value) for r in RESOURCES]
+        return [ResourceTypeInfo(PERMISSIONS_TYPE, "authorization", "global"), *infos]
+
+
+def _check_subscription(arm: Rest, app: str, subscription_id: str) -> None:
+    """The app signed in; can it see the subscription at all?"""
+    url = arm.url(f"/subscriptions/{subscription_id}", {"api-version": SUBSCRIPTION_VERSION})
+    try:
+        arm.get(url)
+    except ApiError as exc:
+        if exc.status in (401, 403, 404):
+            raise AuthenticationFailed(
+                f"the app {app} signed in, but subscription {subscription_id} is not visible "
+                f"to it ({exc.code}). Check the Subscription ID, and give the app a role on "
+                f"it: `{reader_command(app, subscription_id)}` (Reader: full posture), then "
+                "press Refresh.") from None
+        raise CollectionFailed(f"reading subscription {subscription_id} failed: "
+                               f"{classify(exc, 'subscriptions/read').reason}") from None
+    except AzureError as exc:
+        raise CollectionFailed(
+            f"could not reach Azure Resource Manager for subscription {subscription_id}: "
+            f"{classify(exc, 'subscriptions/read').reason}. Check the platform's network "
+            "access (or CLOUDCONNECTORS_AZURE_MANAGEMENT_ENDPOINT), then press Refresh."
+        ) from None

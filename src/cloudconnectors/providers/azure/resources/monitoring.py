@@ -1,0 +1,29 @@
+"""Activity log alerts, the subscription's diagnostic settings, and Microsoft Defender for
+Cloud: plans (pricings), security contacts, auto-provisioning."""
+
+from __future__ import annotations
+
+from cloudconnectors.providers.azure.declarations import ResourceType, Scope
+
+PROVIDERS = "/subscriptions/{subscription}/providers"
+
+RESOURCES = (
+    ResourceType("Microsoft.Insights/activityLogAlerts", "monitor",
+                 f"{PROVIDERS}/Microsoft.Insights/activityLogAlerts",
+                 "Microsoft.Insights/activityLogAlerts/read", "2020-10-01", scope=Scope.GLOBAL),
+    ResourceType("Microsoft.Insights/diagnosticSettings", "monitor",
+                 f"{PROVIDERS}/Microsoft.Insights/diagnosticSettings",
+                 "Microsoft.Insights/diagnosticSettings/read", "2021-05-01-preview",
+                 scope=Scope.GLOBAL),
+    ResourceType("Microsoft.Security/pricings", "security",
+                 f"{PROVIDERS}/Microsoft.Security/pricings",
+                 "Microsoft.Security/pricings/read", "2024-01-01", scope=Scope.GLOBAL),
+    ResourceType("Microsoft.Security/securityContacts", "security",
+                 f"{PROVIDERS}/Microsoft.Security/securityContacts",
+                 "Microsoft.Security/securityContacts/read", "2020-01-01-preview",
+                 scope=Scope.GLOBAL),
+    ResourceType("Microsoft.Security/autoProvisioningSettings", "security",
+                 f"{PROVIDERS}/Microsoft.Security/autoProvisioningSettings",
+                 "Microsoft.Security/autoProvisioningSettings/read", "2017-08-01-preview",
+                 scope=Scope.GLOBAL),
+)
