@@ -72,7 +72,17 @@ def test_success_reads_every_type_with_its_sub_records(azure: AzureWorld,
     assert site.data["config"]["properties"]["ftpsState"] == "AllAllowed"
     [alert] = sink.of_type("Microsoft.Insights/activityLogAlerts")
     assert alert.region == "global"
-    assert {u.data["userType"] for u in sink.of_type("Microsoft.Graph/users")} == {"Guest"}
+    assert {u.data["userType"] for u in sink.of_type("Microsoft.Graph/users")} == {
+        "Guest", "Member"}
+    [role] = sink.of_type("Microsoft.Graph/directoryRoles")
+    assert len(role.data["members"]) == 2
+    [locks] = sink.of_type("Microsoft.Authorization/locks")
+    assert locks.data["properties"]["level"] == "CanNotDelete"
+    [gateway] = sink.of_type("Microsoft.Network/virtualNetworkGateways")  # per resource group
+    assert gateway.region == "eastus"
+    [tenant_policy] = sink.of_type("Microsoft.Subscription/policies")
+    assert tenant_policy.data["properties"]["blockSubscriptionsLeavingTenant"] is False
+    assert account.data["fileServiceProperties"]["name"] == "default"
     [policy] = sink.of_type("Microsoft.Graph/authorizationPolicy")
     assert policy.native_id == "authorizationPolicy" and "@odata.context" not in policy.data
     [check] = sink.of_type("Microsoft.Authorization/permissions")
@@ -105,8 +115,9 @@ def test_inventory_only_collects_vms_and_names_every_refused_action(
     assert len(sink.of_type(VM)) == VMS
     vm = sink.of_type(VM)[0]
     assert "extensions" not in vm.data
-    assert vm.data[ERRORS_KEY]["extensions"]["permission"] == \
-        "Microsoft.Compute/virtualMachines/extensions/read"
+    assert vm.data[ERRORS_KEY] == {"extensions": "AuthorizationFailed"}
+    assert "Microsoft.Compute/virtualMachines/extensions/read refused" in (
+        sink.result(VM, "eastus").reason or "")
     assert sink.result(VM, "eastus").outcome is Outcome.PARTIAL
     disks = sink.result("Microsoft.Compute/disks", "global")
     assert disks.outcome is Outcome.DENIED
@@ -132,7 +143,9 @@ def test_inventory_only_collects_vms_and_names_every_refused_action(
     assert "Microsoft.Compute/disks/read" in role.denied
     assert items["azure.inventory"].access is Access.GRANTED
     assert items["azure.graph"].access is Access.MISSING
-    assert set(items["azure.graph"].denied) == {"Directory.Read.All", "Policy.Read.All"}
+    assert set(items["azure.graph"].denied) == {
+        "Directory.Read.All", "Policy.Read.All", "AuditLog.Read.All",
+        "RoleManagement.Read.Directory", "Policy.Read.DeviceConfiguration"}
 
 
 def test_graph_denied_is_reported_with_the_permission(azure: AzureWorld,
@@ -146,6 +159,12 @@ def test_graph_denied_is_reported_with_the_permission(azure: AzureWorld,
         "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy": (Outcome.DENIED,
                                                                       "Policy.Read.All"),
         "Microsoft.Graph/conditionalAccessPolicies": (Outcome.DENIED, "Policy.Read.All"),
+        "Microsoft.Graph/namedLocations": (Outcome.DENIED, "Policy.Read.All"),
+        "Microsoft.Graph/groupSettings": (Outcome.DENIED, "Directory.Read.All"),
+        "Microsoft.Graph/userRegistrationDetails": (Outcome.DENIED, "AuditLog.Read.All"),
+        "Microsoft.Graph/directoryRoles": (Outcome.DENIED, "RoleManagement.Read.Directory"),
+        "Microsoft.Graph/deviceRegistrationPolicy": (Outcome.DENIED,
+                                                     "Policy.Read.DeviceConfiguration"),
     }
     assert len(sink.of_type(VM)) == VMS
     assert not [r for r in sink.results if r.is_problem and r.service != "graph"]

@@ -12,8 +12,8 @@ from cloudconnectors.providers.azure.permissions import INVENTORY_ACTIONS
 from cloudconnectors.providers.azure.provider import AzureProvider
 from cloudconnectors.providers.azure.resources import RESOURCES
 
-ARM_TYPE = re.compile(r"^Microsoft\.[A-Za-z]+/[A-Za-z]+(/[A-Za-z]+)?$")
-ACTION = re.compile(r"^Microsoft\.[A-Za-z]+(/[A-Za-z]+)+/read$")
+ARM_TYPE = re.compile(r"^[Mm]icrosoft\.[A-Za-z]+/[A-Za-z]+(/[A-Za-z]+)?$")
+ACTION = re.compile(r"^[Mm]icrosoft\.[A-Za-z]+(/[A-Za-z]+)+/read$")
 API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -28,14 +28,14 @@ def test_type_names_are_unique_arm_types() -> None:
 def test_declaration_is_complete(resource: ResourceType) -> None:
     if resource.api is Api.GRAPH:
         assert resource.path.startswith("/v1.0/") and resource.api_version is None
-        assert resource.permission.endswith(".Read.All")
+        assert re.match(r"^[A-Za-z]+\.Read\.[A-Za-z]+$", resource.permission)
         assert resource.scope is Scope.GLOBAL
         return
     assert resource.api_version and API_VERSION.match(resource.api_version)
     for permission in resource.permissions():
         assert ACTION.match(permission), permission
     if resource.parent is None:
-        assert resource.path.startswith("/subscriptions/{subscription}/")
+        assert resource.path.startswith(("/subscriptions/{subscription}/", "/providers/"))
     else:
         assert resource.parent.startswith("/subscriptions/{subscription}/")
         assert resource.parent_permission and "/" not in resource.path.strip("/")[:1]

@@ -62,20 +62,18 @@ def handle_arm(world: World, base: str, path: str, authorization: str | None) ->
                          "dates like '2022-12-01'.")
     key = split.path.rstrip("/").lower()
     segments = key.split("/")
+    app = world.app_of(token)
+    if len(segments) >= 3 and segments[1] == "providers":  # tenant level
+        if app is None or not app.actions():
+            return arm_error(403, "AuthorizationFailed", f"The client '{token.client_id}' has "
+                             "no role assignment in this tenant.")
+        return _read(world, base, split.path, key, query, app, segments)
     if len(segments) < 3 or segments[1] != "subscriptions":
         return arm_error(404, "NotFound", f"No HTTP resource was found for '{split.path}'.")
     sub = world.subscriptions.get(segments[2])
-    app = world.app_of(token)
     if sub is None or app is None or sub.tenant != token.tenant or not app.actions():
         return arm_error(404, "SubscriptionNotFound",
                          f"The subscription '{segments[2]}' could not be found.")
-    action = required_action(split.path)
-    if action is not None and not _allowed(app, action):
-        return arm_error(403, "AuthorizationFailed",
-                         f"The client '{app.client_id}' with object id '{app.client_id}' does "
-                         f"not have authorization to perform action '{action}' over scope "
-                         f"'{split.path}' or the scope is invalid. If access was recently "
-                         "granted, please refresh your credentials.")
     if len(segments) == 3:
         return ok({"id": f"/subscriptions/{sub.id}", "subscriptionId": sub.id,
                    "tenantId": sub.tenant, "displayName": sub.name, "state": "Enabled"})
@@ -84,12 +82,30 @@ def handle_arm(world: World, base: str, path: str, authorization: str | None) ->
     if key == f"/subscriptions/{sub.id}/providers/microsoft.authorization/permissions":
         return ok({"value": [{"actions": app.actions(), "notActions": [], "dataActions": [],
                               "notDataActions": []}]})
+    return _read(world, base, split.path, key, query, app, segments)
+
+
+def _authorize(app: App, path: str) -> Answer | None:
+    action = required_action(path)
+    if action is None or _allowed(app, action):
+        return None
+    return arm_error(403, "AuthorizationFailed",
+                     f"The client '{app.client_id}' with object id '{app.client_id}' does "
+                     f"not have authorization to perform action '{action}' over scope "
+                     f"'{path}' or the scope is invalid. If access was recently "
+                     "granted, please refresh your credentials.")
+
+
+def _read(world: World, base: str, path: str, key: str, query: dict[str, str], app: App,
+          segments: list[str]) -> Answer:
+    denied = _authorize(app, path)
+    if denied is not None:
+        return denied
     if key in world.records:
         return ok(world.records[key])
-    if segments[-1] in _SINGLETONS or key in world.records or _names_a_record(segments):
-        return arm_error(404, "ResourceNotFound",
-                         f"The Resource '{split.path}' was not found.")
-    return _page(world, base, split.path, key, query)
+    if segments[-1] in _SINGLETONS or _names_a_record(segments):
+        return arm_error(404, "ResourceNotFound", f"The Resource '{path}' was not found.")
+    return _page(world, base, path, key, query)
 
 
 def _names_a_record(segments: list[str]) -> bool:

@@ -21,9 +21,24 @@ PERMISSIONS = {
     "/v1.0/policies/authorizationpolicy": ("Policy.Read.All",),
     "/v1.0/policies/identitysecuritydefaultsenforcementpolicy": ("Policy.Read.All",),
     "/v1.0/identity/conditionalaccess/policies": ("Policy.Read.All",),
+    "/v1.0/identity/conditionalaccess/namedlocations": ("Policy.Read.All",),
+    "/v1.0/reports/authenticationmethods/userregistrationdetails": ("AuditLog.Read.All",),
+    "/v1.0/groupsettings": ("Directory.Read.All",),
+    "/v1.0/directoryroles": ("RoleManagement.Read.Directory", "Directory.Read.All"),
+    "/v1.0/directoryroles/*/members": ("RoleManagement.Read.Directory", "Directory.Read.All"),
+    "/v1.0/policies/deviceregistrationpolicy": ("Policy.Read.DeviceConfiguration",),
 }
 SINGLETONS = frozenset({"/v1.0/policies/authorizationpolicy",
-                        "/v1.0/policies/identitysecuritydefaultsenforcementpolicy"})
+                        "/v1.0/policies/identitysecuritydefaultsenforcementpolicy",
+                        "/v1.0/policies/deviceregistrationpolicy"})
+
+
+def _pattern_of(key: str) -> str:
+    """``/v1.0/directoryroles/<id>/members`` -> ``/v1.0/directoryroles/*/members``."""
+    parts = key.split("/")
+    if len(parts) == 5 and parts[2] == "directoryroles" and parts[4] == "members":
+        return "/v1.0/directoryroles/*/members"
+    return key
 
 
 def handle_graph(world: World, base: str, path: str, authorization: str | None) -> Answer:
@@ -34,7 +49,7 @@ def handle_graph(world: World, base: str, path: str, authorization: str | None) 
     if token is None:
         return graph_error(401, "InvalidAuthenticationToken", "Access token validation failure.")
     app = world.app_of(token)
-    needs = PERMISSIONS.get(key)
+    needs = PERMISSIONS.get(_pattern_of(key))
     if needs is None:
         return graph_error(400, "BadRequest", f"Resource not found for the segment "
                            f"'{split.path.rsplit('/', 1)[-1]}'.")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cloudconnectors.demo.azure_sandbox.directory import seed_directory
 from cloudconnectors.demo.azure_sandbox.world import World
 
 __all__ = ["Seeded", "seed_subscription"]
 
 Record = dict[str, Any]
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 READER_ROLE = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 EXPIRES_2030 = 1893456000
 
@@ -83,9 +83,10 @@ def seed_subscription(world: World, tenant: str, subscription_id: str, *,
         _vm(b, index, locations[index % len(locations)])
     _data(b, tenant, locations[0])
     _platform(b, locations[-1])
+    _edge(b, locations[0])
     _subscription_settings(b)
     if graph:
-        _graph(world, tenant)
+        seed_directory(world, tenant)
     return seeded
 
 
@@ -171,17 +172,27 @@ def _data(b: _Builder, tenant: str, location: str) -> None:
                     "deleteRetentionPolicy": {"enabled": secure, "days": 7},
                     "containerDeleteRetentionPolicy": {"enabled": secure, "days": 7},
                     "isVersioningEnabled": secure})
+        b.child(account, "fileServices", "default", "Microsoft.Storage/storageAccounts/"
+                "fileServices", properties={
+                    "shareDeleteRetentionPolicy": {"enabled": secure, "days": 7},
+                    "protocolSettings": {"smb": {"versions": "SMB3.1.1;" if secure else
+                                                 "SMB2.1;SMB3.0;SMB3.1.1;"}}})
     vault = b.top("rg-data", "Microsoft.KeyVault/vaults", "acme-vault", location, properties={
         "tenantId": tenant, "sku": {"family": "A", "name": "standard"},
         "enableSoftDelete": True, "enablePurgeProtection": True,
         "enableRbacAuthorization": True, "publicNetworkAccess": "Disabled"})
     for key, expires in (("signing", EXPIRES_2030), ("legacy", None)):
         attributes: Record = {"enabled": True, "created": 1700000000, "updated": 1700000000}
+        properties: Record = {"attributes": attributes, "kty": "RSA",
+                              "keyUri": f"https://acme-vault.vault.azure.net/keys/{key}"}
         if expires:
             attributes["exp"] = expires
+            properties["rotationPolicy"] = {"attributes": {"expiryTime": "P2Y"},
+                                            "lifetimeActions": [{"trigger": {
+                                                "timeBeforeExpiry": "P30D"},
+                                                "action": {"type": "rotate"}}]}
         b.child(vault, "keys", key, "Microsoft.KeyVault/vaults/keys", location=location,
-                properties={"attributes": attributes, "kty": "RSA",
-                            "keyUri": f"https://acme-vault.vault.azure.net/keys/{key}"})
+                properties=properties)
     b.child(vault, "secrets", "db-password", "Microsoft.KeyVault/vaults/secrets",
             location=location, properties={"attributes": {"enabled": True},
                                            "contentType": "text/plain"})
@@ -239,6 +250,9 @@ def _platform(b: _Builder, location: str) -> None:
     b.child(site, "config", "web", "Microsoft.Web/sites/config", location=display,
             properties={"minTlsVersion": "1.2", "ftpsState": "AllAllowed",
                         "http20Enabled": True, "remoteDebuggingEnabled": False})
+    b.child(site, "providers/Microsoft.Insights/diagnosticSettings", "site-logs",
+            "Microsoft.Insights/diagnosticSettings", properties={
+                "logs": [{"category": "AppServiceHTTPLogs", "enabled": True}]})
     b.top("rg-app", "Microsoft.ContainerService/managedClusters", "acme-aks", location,
           properties={"kubernetesVersion": "1.30.3", "enableRBAC": True,
                       "networkProfile": {"networkPolicy": "azure"},
@@ -251,6 +265,31 @@ def _platform(b: _Builder, location: str) -> None:
         "actions": {"actionGroups": []}})
 
 
+def _edge(b: _Builder, location: str) -> None:
+    policy = b.top("rg-app", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+                   "waf-default", location, properties={
+                       "policySettings": {"state": "Enabled", "mode": "Prevention",
+                                          "requestBodyCheck": True},
+                       "managedRules": {"managedRuleSets": [{"ruleSetType": "OWASP",
+                                                             "ruleSetVersion": "3.2"}]}})
+    b.top("rg-app", "Microsoft.Network/applicationGateways", "agw-portal", location, properties={
+        "sku": {"name": "WAF_v2", "tier": "WAF_v2"}, "firewallPolicy": {"id": policy["id"]},
+        "sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101"}})
+    b.top("rg-app", "Microsoft.Network/bastionHosts", "bastion", location,
+          properties={"ipConfigurations": []}, sku={"name": "Standard"})
+    b.top("rg-app", "Microsoft.Network/virtualNetworkGateways", "vpn-gw", location, properties={
+        "gatewayType": "Vpn", "vpnType": "RouteBased", "sku": {"name": "VpnGw1"}})
+    b.top("rg-app", "Microsoft.Insights/components", "portal-insights", location, kind="web",
+          properties={"Application_Type": "web", "publicNetworkAccessForIngestion": "Enabled",
+                      "DisableLocalAuth": False})
+    workspace = b.top("rg-data", "Microsoft.Databricks/workspaces", "acme-lake", location,
+                      properties={"parameters": {"enableNoPublicIp": {"value": True}},
+                                  "publicNetworkAccess": "Disabled"}, sku={"name": "premium"})
+    b.child(workspace, "providers/Microsoft.Insights/diagnosticSettings", "lake-logs",
+            "Microsoft.Insights/diagnosticSettings",
+            properties={"logs": [{"category": "accounts", "enabled": True}]})
+
+
 def _subscription_settings(b: _Builder) -> None:
     b.subscription_level("Microsoft.Insights/diagnosticSettings", "activity-to-storage",
                          properties={"logs": [{"category": c, "enabled": True} for c in (
@@ -258,12 +297,48 @@ def _subscription_settings(b: _Builder) -> None:
     for plan, tier in (("VirtualMachines", "Standard"), ("SqlServers", "Standard"),
                        ("AppServices", "Free"), ("StorageAccounts", "Standard"),
                        ("KeyVaults", "Free"), ("Arm", "Free"), ("Containers", "Standard")):
-        b.subscription_level("Microsoft.Security/pricings", plan,
-                             properties={"pricingTier": tier})
+        properties: Record = {"pricingTier": tier}
+        if plan == "VirtualMachines":
+            properties["subPlan"] = "P2"
+            properties["extensions"] = [{"name": "AgentlessVmScanning", "isEnabled": "True"},
+                                        {"name": "FileIntegrityMonitoring", "isEnabled": "False"}]
+        b.subscription_level("Microsoft.Security/pricings", plan, properties=properties)
     b.subscription_level("Microsoft.Security/securityContacts", "default", properties={
-        "emails": "security@acme.example", "phone": "",
-        "alertNotifications": {"state": "On", "minimalSeverity": "High"},
-        "notificationsByRole": {"state": "On", "roles": ["Owner"]}})
+        "emails": "security@acme.example", "phone": "", "isEnabled": True,
+        "notificationsByRole": {"state": "On", "roles": ["Owner"]},
+        "notificationsSources": [{"sourceType": "Alert", "minimalSeverity": "High"},
+                                 {"sourceType": "AttackPath", "minimalRiskLevel": "Critical"}]})
+    for setting, enabled in (("WDATP", True), ("MCAS", False)):
+        b.subscription_level("Microsoft.Security/settings", setting, kind="DataExportSettings",
+                             properties={"enabled": enabled})
+    b.subscription_level("Microsoft.Security/serverVulnerabilityAssessmentsSettings",
+                         "AzureServersSetting", kind="AzureServersSetting",
+                         properties={"selectedProvider": "MdeTvm"})
+    b.subscription_level("Microsoft.Authorization/policyAssignments", "SecurityCenterBuiltIn",
+                         properties={"displayName": "ASC Default", "enforcementMode": "Default",
+                                     "policyDefinitionId": "/providers/Microsoft.Authorization/"
+                                     "policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8",
+                                     "parameters": {}})
+    lock = {"id": f"{b.rg('rg-data')}/providers/Microsoft.Authorization/locks/no-delete",
+            "name": "no-delete", "type": "Microsoft.Authorization/locks",
+            "properties": {"level": "CanNotDelete", "notes": "production data"}}
+    b.world.add(lock, f"/subscriptions/{b.sub}/providers/Microsoft.Authorization/locks")
+    b.seeded.counts["Microsoft.Authorization/locks"] = 1
+    _tenant_settings(b)
+
+
+def _tenant_settings(b: _Builder) -> None:
+    """Tenant-level ARM records (shared by every subscription of the stand-in)."""
+    b.world.add({"id": "/providers/Microsoft.Subscription/policies/default", "name": "default",
+                 "type": "Microsoft.Subscription/policies", "properties": {
+                     "blockSubscriptionsLeavingTenant": False,
+                     "blockSubscriptionsIntoTenant": False, "exemptedPrincipals": []}})
+    b.world.add({"id": "/providers/microsoft.aadiam/diagnosticSettings/entra-logs",
+                 "name": "entra-logs", "type": "microsoft.aadiam/diagnosticSettings",
+                 "properties": {"logs": [{"category": c, "enabled": True} for c in (
+                     "AuditLogs", "SignInLogs")]}})
+    b.seeded.counts["Microsoft.Subscription/policies"] = 1
+    b.seeded.counts["microsoft.aadiam/diagnosticSettings"] = 1
     b.subscription_level("Microsoft.Security/autoProvisioningSettings", "default",
                          properties={"autoProvision": "Off"})
     b.subscription_level("Microsoft.Authorization/roleDefinitions", READER_ROLE, properties={
@@ -282,33 +357,3 @@ def _subscription_settings(b: _Builder) -> None:
                              "principalId": "22222222-0000-4000-8000-000000000001",
                              "principalType": "ServicePrincipal",
                              "scope": f"/subscriptions/{b.sub}"})
-
-
-def _graph(world: World, tenant: str) -> None:
-    world.add_graph(tenant, "/v1.0/organization", {
-        "id": tenant, "displayName": "Acme Corporation",
-        "verifiedDomains": [{"name": "acme.example", "isDefault": True}],
-        "securityComplianceNotificationMails": ["security@acme.example"]})
-    users = [{"id": f"00000000-0000-4000-8000-{i:012d}", "displayName": f"User {i}",
-              "userPrincipalName": f"user{i}@acme.example", "userType": "Member",
-              "accountEnabled": True} for i in range(3)]
-    users += [{"id": f"00000000-0000-4000-9000-{i:012d}", "displayName": f"Guest {i}",
-               "userPrincipalName": f"guest{i}_partner.example#EXT#@acme.example",
-               "userType": "Guest", "accountEnabled": True} for i in range(2)]
-    world.add_graph(tenant, "/v1.0/users", *users)
-    world.add_graph(tenant, "/v1.0/policies/authorizationpolicy", {
-        "id": "authorizationPolicy", "allowInvitesFrom": "everyone",
-        "guestUserRoleId": "10dae51f-b6af-4016-8d66-8c2a99b929b3",
-        "allowedToSignUpEmailBasedSubscriptions": True, "allowedToUseSSPR": True,
-        "defaultUserRolePermissions": {"allowedToCreateApps": True,
-                                       "allowedToCreateSecurityGroups": True,
-                                       "allowedToReadOtherUsers": True}})
-    world.add_graph(tenant, "/v1.0/policies/identitysecuritydefaultsenforcementpolicy", {
-        "id": "00000000-0000-0000-0000-000000000005", "displayName": "Security Defaults",
-        "isEnabled": False})
-    world.add_graph(tenant, "/v1.0/identity/conditionalaccess/policies", {
-        "id": "7b5c7a2e-0000-4000-8000-0000000000ca", "displayName": "Require MFA for admins",
-        "state": "enabled", "conditions": {"users": {"includeRoles": [
-            "62e90394-69f5-4237-9190-012177145e10"]}, "applications": {
-            "includeApplications": ["All"]}},
-        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}})

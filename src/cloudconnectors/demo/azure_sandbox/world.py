@@ -43,7 +43,9 @@ class App:
     secret: str
     expired: bool = False
     role: Role = Role.READER
-    graph: frozenset[str] = frozenset({"Directory.Read.All", "Policy.Read.All"})
+    graph: frozenset[str] = frozenset({"Directory.Read.All", "Policy.Read.All",
+                                       "AuditLog.Read.All", "RoleManagement.Read.Directory",
+                                       "Policy.Read.DeviceConfiguration"})
 
     def actions(self) -> list[str]:
         if self.role is Role.READER:

@@ -31,19 +31,24 @@ class Scope(StrEnum):
 @dataclass(frozen=True)
 class Detail:
     key: str  # where the sub-record goes in the asset's data
-    path: str  # relative to the item's ID: "extensions", "blobServices/default"
-    api_version: str
-    action: str  # the ARM action the read needs
+    # ARM: relative to the item's ID ("extensions", "blobServices/default"); Graph: a path
+    # template with ``{id}`` ("/v1.0/directoryRoles/{id}/members").
+    path: str
+    api_version: str | None
+    action: str  # the ARM action or Graph permission the read needs
     many: bool = True  # a list (its ``value``, all pages) rather than one record
     transform: Callable[[Any], Any] | None = None
     each: tuple[Detail, ...] = ()  # details of every listed sub-record
+    api: Api = Api.ARM
 
 
 @dataclass(frozen=True)
 class ResourceType:
     type: str  # the ARM type, or Microsoft.Graph/<collection> for directory objects
     service: str  # short service label for results and diagnostics
-    path: str  # "/subscriptions/{subscription}/providers/..." or "/v1.0/..."
+    # "/subscriptions/{subscription}/providers/...", a tenant-level "/providers/...", or for
+    # Graph "/v1.0/..."
+    path: str
     permission: str  # ARM action or Graph application permission the list needs
     api_version: str | None = None  # ARM only (Graph is versioned in the path)
     api: Api = Api.ARM
@@ -51,10 +56,11 @@ class ResourceType:
     details: tuple[Detail, ...] = ()
     params: Mapping[str, str] = field(default_factory=dict)
     # A child type: ``path`` is listed under each item of the ``parent`` collection path,
-    # which needs ``parent_permission``.
+    # which needs ``parent_permission`` (and ``parent_api_version``, default the type's).
     parent: str | None = None
     parent_permission: str | None = None
-    single: bool = False  # Graph singleton: the answer is the one record
+    parent_api_version: str | None = None
+    single: bool = False  # a singleton (Graph policy, ARM ``.../default``): one record
     name_key: str = "name"
     # Among the six inventory actions the product page lists (works without Reader).
     inventory: bool = False

@@ -117,8 +117,9 @@ def _inventory(results: Sequence[CollectorResult], app: str, subscription: str
 def _graph(results: Sequence[CollectorResult], app: str) -> DiagnosticItem:
     title = ("Microsoft Graph application permissions " + ", ".join(GRAPH_PERMISSIONS) +
              " (optional: identity controls)")
-    commands = " ; ".join(f"`{c}`" for c in graph_commands(app))
     denied = _denied(results, _GRAPH_TYPES, graph=True)
+    commands = " ; ".join(f"`{c}`" for c in graph_commands(
+        app, tuple(p for p in GRAPH_PERMISSIONS if p in denied) or GRAPH_PERMISSIONS))
     if denied:
         return DiagnosticItem(
             "azure.graph", title, Access.MISSING,

@@ -8,7 +8,7 @@ Results: a list that succeeds is reported once per location it found items in (w
 count there; the calls on the first), or once as ``global`` when empty; a list that fails
 fails for the whole subscription and is reported once as ``global``. A refused or failed
 sub-record makes its collector PARTIAL, naming the action, and is written into the item
-under ``_cc_errors`` so rules answer MANUAL rather than guess.
+under ``_cc_errors`` (``{key: error code}``) so rules answer MANUAL rather than guess.
 """
 
 from __future__ import annotations
@@ -116,25 +116,24 @@ class Engine:
         self._summarise(sink, resource, tally, per_region, problems)
 
     def _pages(self, resource: ResourceType) -> Iterator[list[Item]]:
-        if resource.api is Api.GRAPH:
-            url = self._graph.url(resource.path, resource.params)
+        rest = self._graph if resource.api is Api.GRAPH else self._arm
+        params = dict(resource.params)
+        if resource.api is Api.ARM:
+            params["api-version"] = resource.api_version or ""
+        if resource.parent is None:
+            url = rest.url(self._sub(resource.path), params)
             if resource.single:
-                record = self._graph.get(url)
+                record = rest.get(url)
                 record.pop("@odata.context", None)
                 yield [record]
             else:
-                yield from self._graph.pages(url)
+                yield from rest.pages(url)
             return
-        version = {"api-version": resource.api_version or "", **resource.params}
-        if resource.parent is None:
-            yield from self._arm.pages(self._arm.url(self._sub(resource.path), version))
-            return
-        parents = self._arm.url(self._sub(resource.parent), {"api-version": version[
-            "api-version"]})
-        for page in self._arm.pages(parents):
+        version = resource.parent_api_version or resource.api_version or ""
+        parents = rest.url(self._sub(resource.parent), {"api-version": version})
+        for page in rest.pages(parents):
             for parent in page:
-                yield from self._arm.pages(self._arm.url(f"{parent['id']}/{resource.path}",
-                                                         version))
+                yield from rest.pages(rest.url(f"{parent['id']}/{resource.path}", params))
 
     def _sub(self, path: str) -> str:
         return path.replace("{subscription}", self._subscription)
@@ -160,19 +159,21 @@ class Engine:
         owner = item.get("id")
         if not isinstance(owner, str):
             return
-        url = self._arm.url(f"{owner}/{detail.path}", {"api-version": detail.api_version})
+        if detail.api is Api.GRAPH:
+            rest, url = self._graph, self._graph.url(detail.path.format(id=owner))
+        else:
+            rest = self._arm
+            url = rest.url(f"{owner}/{detail.path}", {"api-version": detail.api_version or ""})
         try:
-            value: Any = ([v for page in self._arm.pages(url) for v in page] if detail.many
-                          else self._arm.get(url))
+            value: Any = ([v for page in rest.pages(url) for v in page] if detail.many
+                          else rest.get(url))
         except Exception as exc:
             if isinstance(exc, ApiError) and exc.code in ABSENT_CODES:
                 item[detail.key] = None  # not configured: nothing to judge, not a refusal
                 return
             fault = classify(exc, detail.action)
             problems.add(fault)
-            item.setdefault(ERRORS_KEY, {})[detail.key] = {
-                "outcome": fault.outcome.value, "code": fault.code,
-                "permission": fault.permission or detail.action}
+            item.setdefault(ERRORS_KEY, {})[detail.key] = fault.code  # the rule names the action
             return
         if detail.each and isinstance(value, list):
             for sub_record in value:

@@ -20,7 +20,8 @@ __all__ = [
 
 READER_ROLE_ID = "acdd72a7-3385-48ef-bd42-f606fba81ae7"  # built-in Reader
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"  # Microsoft Graph
-# Application-permission (app role) IDs of Microsoft Graph.
+# Application-permission (app role) IDs of Microsoft Graph; the others are looked up by
+# name in the command itself (``az ad sp show`` on Graph's service principal).
 GRAPH_ROLE_IDS = {
     "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
     "Policy.Read.All": "246dd0d5-5bd0-4def-940b-0421030a5b68",
@@ -55,8 +56,17 @@ def inventory_role_commands(application_id: str = APP,
     ]
 
 
-def graph_commands(application_id: str = APP) -> list[str]:
-    grants = " ".join(f"{GRAPH_ROLE_IDS[p]}=Role" for p in GRAPH_PERMISSIONS)
+def _role_id(permission: str) -> str:
+    known = GRAPH_ROLE_IDS.get(permission)
+    if known:
+        return known
+    return (f"$(az ad sp show --id {GRAPH_APP_ID} --query \"appRoles[?value=='{permission}']"
+            ".id\" -o tsv)")
+
+
+def graph_commands(application_id: str = APP,
+                   permissions: tuple[str, ...] = GRAPH_PERMISSIONS) -> list[str]:
+    grants = " ".join(f"{_role_id(p)}=Role" for p in permissions)
     return [
         f"az ad app permission add --id {application_id} --api {GRAPH_APP_ID} "
         f"--api-permissions {grants}",
@@ -99,7 +109,7 @@ def steps() -> list[str]:
         "assignment, or the az command or Bicep below). Reader gives full posture; a custom "
         "role with only the six inventory actions gives the inventory alone.",
         "Optional, for the identity controls: add the Microsoft Graph application permissions "
-        "Directory.Read.All and Policy.Read.All and grant admin consent.",
+        + ", ".join(GRAPH_PERMISSIONS) + " and grant admin consent.",
         "Create the connector with the application, directory and subscription IDs and the "
         "secret value as authentication_key.",
     ]

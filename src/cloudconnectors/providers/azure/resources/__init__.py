@@ -10,6 +10,7 @@ from cloudconnectors.providers.azure.declarations import ResourceType
 from cloudconnectors.providers.azure.resources import (
     compute,
     data,
+    edge,
     graph,
     identity,
     monitoring,
@@ -26,6 +27,7 @@ RESOURCES: tuple[ResourceType, ...] = (
     *storage.RESOURCES,
     *data.RESOURCES,
     *platform.RESOURCES,
+    *edge.RESOURCES,
     *monitoring.RESOURCES,
     *identity.RESOURCES,
     *graph.RESOURCES,

@@ -1,4 +1,5 @@
-"""Role assignments and role definitions on the subscription."""
+"""Role assignments and definitions, policy assignments and resource locks on the
+subscription, and the tenant's subscription policies (``default``)."""
 
 from __future__ import annotations
 
@@ -13,4 +14,13 @@ RESOURCES = (
     ResourceType("Microsoft.Authorization/roleDefinitions", "authorization",
                  f"{AUTH}/roleDefinitions", "Microsoft.Authorization/roleDefinitions/read",
                  "2022-04-01", scope=Scope.GLOBAL),
+    ResourceType("Microsoft.Authorization/policyAssignments", "authorization",
+                 f"{AUTH}/policyAssignments", "Microsoft.Authorization/policyAssignments/read",
+                 "2022-06-01", scope=Scope.GLOBAL),
+    ResourceType("Microsoft.Authorization/locks", "authorization", f"{AUTH}/locks",
+                 "Microsoft.Authorization/locks/read", "2020-05-01", scope=Scope.GLOBAL),
+    ResourceType("Microsoft.Subscription/policies", "subscription",
+                 "/providers/Microsoft.Subscription/policies/default",
+                 "Microsoft.Subscription/policies/read", "2021-10-01", scope=Scope.GLOBAL,
+                 single=True),
 )
