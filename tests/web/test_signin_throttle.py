@@ -62,7 +62,7 @@ def test_rotating_forwarded_for_does_not_make_new_clients(ctx: AppContext) -> No
     """uvicorn believes X-Forwarded-For from 127.0.0.1 by default; serve does not."""
     emails = [f"sprayed{n}@acme.example" for n in range(LIMITS["client"])]
     real = _email(ctx)
-    with serve_process(_serve_env(ctx)) as base:
+    with serve_process(_serve_env(ctx), start_within=120) as base:
         for n, email in enumerate(emails):
             assert _signin_over_http(base, email, "x", f"203.0.113.{n}") == 401
         assert _signin_over_http(base, real, PASSWORD, "198.51.100.7") == 429
@@ -71,7 +71,7 @@ def test_rotating_forwarded_for_does_not_make_new_clients(ctx: AppContext) -> No
 def test_a_configured_proxy_is_believed_and_accounts_stay_limited(ctx: AppContext) -> None:
     victim = _email(ctx)
     env = _serve_env(ctx, CLOUDCONNECTORS_TRUSTED_PROXIES="127.0.0.1")
-    with serve_process(env) as base:
+    with serve_process(env, start_within=120) as base:
         # Behind the named proxy each forwarded address is its own client ...
         for n in range(LIMITS["client"]):
             assert _signin_over_http(base, f"typo{n}@acme.example", "x", "203.0.113.10") == 401
