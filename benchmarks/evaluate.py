@@ -1,14 +1,17 @@
-"""Benchmark: every built-in AWS rule over N synthetic assets of realistic shape.
+"""Benchmark: every built-in AWS (or GCP) rule over N synthetic assets of realistic shape.
 
     /work/main/.venv/bin/python benchmarks/evaluate.py              # 1,000,000 assets
     /work/main/.venv/bin/python benchmarks/evaluate.py --assets 200000 --stream
+    /work/main/.venv/bin/python benchmarks/evaluate.py --provider gcp   # CIS GCP rules
 
 Assets are generated in-process (never stored): a pool of varied records per type (instances,
 security groups, buckets, users, NACLs, VPCs, RDS, KMS keys, volumes, ENIs...) is built first
 and cycled with fresh keys, so the timing is the engine's. The result stream is folded by the
 same ``ResultTally`` the service uses. Reports assets/s, (asset x applicable rule) evaluations
 per second, and peak RSS. ``--stream`` generates items lazily while evaluating (generation
-time then counts too, memory stays flat). ``--stored N`` instead measures the whole service
+time then counts too, memory stays flat). ``--provider gcp`` runs the GCP rules over the
+records of ``benchmarks/gcp_assets.py`` (500 projects, project-level rules once per project).
+``--stored N`` instead measures the whole service
 path on a temporary SQLite file: N assets stored as one snapshot, then ``evaluate_connector``
 (read + JSON decode, rules, findings history, run record) twice, and an HTML export.
 """
@@ -259,6 +262,7 @@ def stored(total: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=1_000_000)
+    parser.add_argument("--provider", choices=("aws", "gcp"), default="aws")
     parser.add_argument("--stream", action="store_true",
                         help="generate while evaluating instead of materializing first")
     parser.add_argument("--stored", type=int, metavar="N",
@@ -268,10 +272,16 @@ def main() -> None:
         stored(args.stored)
         return
 
-    engine = engine_for("aws")
+    engine = engine_for(args.provider)
+    make = generate
+    regions = REGIONS
+    if args.provider == "gcp":
+        import gcp_assets
+
+        make, regions = gcp_assets.generate, gcp_assets.REGIONS
     resource_rules = sum(isinstance(r, ResourceRule) for r in engine.rules)
     t0 = time.perf_counter()
-    items: Any = generate(args.assets) if args.stream else list(generate(args.assets))
+    items: Any = make(args.assets) if args.stream else list(make(args.assets))
     generated = time.perf_counter() - t0
 
     gc.collect()
@@ -279,7 +289,7 @@ def main() -> None:
     tally = ResultTally()
     add = tally.add
     t1, c1 = time.perf_counter(), time.process_time()
-    for result in engine.evaluate(items, now=NOW, regions=REGIONS):
+    for result in engine.evaluate(items, now=NOW, regions=regions):
         add(result)
     elapsed, cpu = time.perf_counter() - t1, time.process_time() - c1
     gc.enable()

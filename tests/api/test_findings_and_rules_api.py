@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cloudconnectors.rules.frameworks import BUILTIN
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.storage.tables import AssetRow, CustomRuleRow
 from tests.api.reports_world import CIS, MIN_LENGTH_RULE, Polled, fake_aws, polled_aws
@@ -76,8 +77,10 @@ def test_rules_metadata(client: TestClient, viewer: Person) -> None:
     assert rule["provider"] == "aws" and rule["severity"] == "medium"
     assert rule["frameworks"] == {CIS: ["1.8"]}
     assert rule["resource_types"] == ["AWS::IAM::AccountPasswordPolicy"]
-    assert client.get(f"{API}/rules", params={"provider": "gcp"},
-                      headers=viewer.headers).json() == {"items": []}
+    gcp = client.get(f"{API}/rules", params={"provider": "gcp"},
+                     headers=viewer.headers).json()["items"]
+    logging = next(r for r in gcp if r["id"] == "gcp.logging.audit_logs_all_services")
+    assert logging["frameworks"] == {"cis_gcp_4_0_0": ["2.1"]}
     assert client.get(f"{API}/rules", params={"provider": "ibm"},
                       headers=viewer.headers).status_code == 422
 
@@ -94,7 +97,7 @@ def test_custom_rule_upload_evaluates_and_reports(
     listed = client.get(f"{API}/rules/custom", headers=viewer.headers).json()["items"]
     assert listed[0]["condition"] == "index == `0`"
     frameworks = client.get(f"{API}/frameworks", headers=viewer.headers).json()["items"]
-    assert [f["id"] for f in frameworks] == [CIS, "custom"]
+    assert [f["id"] for f in frameworks] == [*BUILTIN, "custom"]
 
     # Re-evaluated already (no poll needed): the custom report shows the failing bucket.
     report = client.get(f"{API}/reports", headers=viewer.headers, params={
@@ -137,7 +140,7 @@ def test_custom_rule_upload_evaluates_and_reports(
     answer = client.get(f"{API}/reports", headers=viewer.headers, params={
         "connector": polled.connector_id, "framework": "custom"})
     assert answer.status_code == 422 and answer.json()["errors"][0]["rule"] == \
-        f"must be one of {CIS}"
+        "must be one of " + ", ".join(BUILTIN)
     assert client.delete(f"{API}/rules/custom/custom.s3.first_bucket_only",
                          headers=admin.headers).status_code == 404
 

@@ -47,6 +47,13 @@ def test_platform_names_its_account_and_every_cloud_requirement(
     assert {r["role"] for r in body["gcp"]["roles"]} == {"roles/viewer",
                                                        "roles/iam.securityReviewer"}
     assert len(body["gcp"]["apis"]) == 10
+    assert {a["service"] for a in body["gcp"]["optional_apis"]} >= {"storage.googleapis.com",
+                                                                  "iam.googleapis.com"}
+    assert body["gcp"]["gcloud"][0].startswith("gcloud services enable compute.googleapis.com")
+    assert any("--role=roles/viewer" in c for c in body["gcp"]["gcloud"])
+    assert 'resource "google_project_service"' in body["gcp"]["terraform"]
+    viewer = next(r for r in body["gcp"]["roles"] if r["role"] == "roles/viewer")
+    assert "compute.instances.list" in viewer["permissions"]
     assert body["azure"]["role"] == "Reader"
     assert "Microsoft.Compute/virtualMachines/read" in body["azure"]["minimal_permissions"]
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from cloudconnectors.rules.frameworks import BUILTIN
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.polling import poll_now
 from tests.api.reports_world import (
@@ -49,7 +50,9 @@ def _control(report: dict, control_id: str) -> dict:
 def test_frameworks_list(client: TestClient, viewer: Person) -> None:
     answer = client.get(f"{API}/frameworks", headers=viewer.headers)
     assert answer.status_code == 200
-    [cis] = answer.json()["items"]
+    frameworks = {f["id"]: f for f in answer.json()["items"]}
+    assert frameworks["cis_gcp_4_0_0"]["provider"] == "gcp"
+    cis = frameworks[CIS]
     assert {k: cis[k] for k in ("id", "provider", "version")} == {
         "id": CIS, "provider": "aws", "version": "3.0.0"}
     assert cis["controls"] == cis["automated"] + cis["manual"] and cis["automated"] > 0
@@ -191,7 +194,7 @@ def test_unknown_framework_or_format_is_422(
             **params, "connector": polled.connector_id, "framework": "pci"})
         assert answer.status_code == 422
         assert answer.json()["errors"] == [{"field": "framework",
-                                            "rule": f"must be one of {CIS}"}]
+                                            "rule": "must be one of " + ", ".join(BUILTIN)}]
     answer = client.get(f"{API}/reports", headers=viewer.headers, params={"framework": "pci"})
     assert answer.status_code == 422 and "framework" in answer.json()["detail"]
     answer = client.get(f"{API}/reports/export", headers=viewer.headers, params={
@@ -233,7 +236,7 @@ def test_refresh_re_evaluates_now(
     assert len(report["trend"]) == 2
 
 
-def test_gcp_connector_needs_a_framework(
+def test_gcp_connector_defaults_to_cis_gcp(
         ctx: AppContext, client: TestClient, admin: Person) -> None:
     from cloudconnectors.domain.connector import ProviderName
     from tests.fakes.connectors import make_gcp_connector
@@ -244,8 +247,8 @@ def test_gcp_connector_needs_a_framework(
         poll_now(ctx, connector_id)
     answer = client.get(f"{API}/reports", params={"connector": connector_id},
                         headers=admin.headers)
-    assert answer.status_code == 422
-    assert answer.json()["errors"][0]["field"] == "framework"
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["framework"]["id"] == "cis_gcp_4_0_0"
     answer = client.get(f"{API}/reports", params={"connector": connector_id, "framework": CIS},
                         headers=admin.headers)
     assert answer.status_code == 422 and "applies to aws connectors" in answer.text

@@ -189,3 +189,20 @@ def test_refresh_wait_reports_the_poll_outcome(run: Cli, ctx: AppContext) -> Non
     assert "Poll finished: offline" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == (
         "error: AADSTS7000215: invalid client secret; enter the current one")
+
+
+@pytest.mark.usefixtures("tenant")
+def test_gcp_project_lists(run: Cli, key_file: Path) -> None:
+    added = run("connectors", "add", "--name", "org", "--provider", "gcp", "--key-file",
+                str(key_file), "--include-project", "prod-123", "--include-project", "dev-456")
+    assert added.code == 0, added.stderr
+    shown = json.loads(run("connectors", "show", "org", "--json").stdout)
+    assert shown["projects"] == {"include": ["dev-456", "prod-123"], "exclude": []}
+    table = run("connectors", "show", "org").stdout
+    assert "Projects included" in table and "dev-456, prod-123" in table
+    bad = run("connectors", "edit", "org", "--exclude-project", "BAD")
+    assert bad.code == 1
+    assert "projects.exclude[0]: must be a GCP project ID" in bad.stderr
+    cleared = run("connectors", "edit", "org", "--all-projects")
+    assert cleared.code == 0, cleared.stderr
+    assert json.loads(run("connectors", "show", "org", "--json").stdout)["projects"] is None

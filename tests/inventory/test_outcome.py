@@ -54,3 +54,11 @@ def test_nothing_read_is_a_failure_listing_what_was_denied() -> None:
 def test_long_lists_are_cut() -> None:
     text = describe([result(Outcome.DENIED, f"svc{i}") for i in range(8)])
     assert text is not None and text.endswith("and 3 more") and text.startswith("8 denied")
+
+
+def test_a_result_of_one_project_names_the_project() -> None:
+    skipped = CollectorResult("global", "sqladmin", "sqladmin.googleapis.com/Instance",
+                              Outcome.SKIPPED, permission="sqladmin.googleapis.com",
+                              account="data-lake-22")
+    assert describe([skipped]) == (
+        "1 skipped: sqladmin.googleapis.com (sqladmin in data-lake-22)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cloudconnectors.domain.errors import NotFound, ValidationFailed
+from cloudconnectors.rules.frameworks import builtin_frameworks
 from cloudconnectors.services import reports as service
 from tests.rules.fixtures import NOW, good_account
 
@@ -36,8 +37,9 @@ def test_upload_list_run_delete(seeded, db) -> None:
     assert [r["id"] for r in service.list_custom_rules(db, tenant)] == [
         "custom.ec2.owner_tag", "custom.s3.versioning_on"]
     assert service.list_custom_rules(db, other) == []
-    assert [f["id"] for f in service.list_frameworks(db, tenant)] == ["cis_aws_3_0_0", "custom"]
-    assert [f["id"] for f in service.list_frameworks(db, other)] == ["cis_aws_3_0_0"]
+    builtin = [f.id for f in builtin_frameworks()]
+    assert [f["id"] for f in service.list_frameworks(db, tenant)] == [*builtin, "custom"]
+    assert [f["id"] for f in service.list_frameworks(db, other)] == builtin
 
     summary = service.evaluate_connector(db, tenant, connector)
     assert summary.scores["custom"] == 0.5  # 2 buckets pass, 2 instances fail

@@ -218,3 +218,39 @@ def test_search_filter_sort_and_paging_run_on_the_server(
     expect(page.locator("#connector-rows tr").first).to_contain_text("gcp-54")
     page.reload()  # the URL keeps the view, and the server embeds that first page
     expect(page.locator("#connector-rows tr").first).to_contain_text("gcp-54")
+
+
+def test_google_form_gives_setup_commands_and_takes_project_lists(
+    page: Page, ctx: AppContext, admin_user: Person
+) -> None:
+    import json as _json
+
+    from tests.support.credentials import gcp_credentials
+
+    ui_sign_in(page, admin_user.email)
+    drawer = open_drawer(page, "Google")
+    drawer.get_by_text("Prepare a project: APIs, roles, gcloud commands, Terraform").click()
+    commands = drawer.locator("#nc-gcp-gcloud")
+    expect(commands).to_contain_text("gcloud services enable compute.googleapis.com")
+    expect(commands).to_contain_text("--role=roles/iam.securityReviewer")
+    expect(drawer.locator("#nc-gcp-terraform")).to_contain_text(
+        'resource "google_project_iam_member"')
+    drawer.get_by_label("Name", exact=True).fill("org-gcp")
+    key = _json.dumps(gcp_credentials()["service_account_key"]).encode()
+    drawer.get_by_label("Service account key (JSON file)").set_input_files(files=[{
+        "name": "key.json", "mimeType": "application/json", "buffer": key}])
+    drawer.get_by_label("Only these projects (optional)").fill("prod-123, dev-456")
+    drawer.get_by_label("Never these projects (optional)").fill("Bad_Id")
+    drawer.get_by_role("button", name="Add Connector").click()
+    expect(drawer.locator("#nc-gcp-projects-error")).to_contain_text("must be a GCP project ID")
+    screenshot(page, "09-gcp-guide-and-projects")
+    drawer.get_by_label("Never these projects (optional)").fill("")
+    drawer.get_by_role("button", name="Add Connector").click()
+    expect(drawer).to_be_hidden()
+    expect(badge(page, "org-gcp")).to_have_text("Pending")
+    from cloudconnectors.services.connectors import find_connector
+
+    principal = principal_for_token(ctx, admin_user.token)
+    assert principal is not None
+    assert find_connector(ctx, principal, "org-gcp").scope == {
+        "include": ["dev-456", "prod-123"], "exclude": []}

@@ -70,8 +70,13 @@ def _issue_for(ctx: AppContext, principal: Principal, role_arn: str) -> str:
 @click.option("--run-frequency", type=int, default=RUN_FREQUENCY_DEFAULT, show_default=True,
               help="Minutes between polls (60-1440).")
 @flags_to.credential_options
+@click.option("--include-project", "include", multiple=True,
+              help="GCP: read only these projects (repeat; default every visible one).")
+@click.option("--exclude-project", "exclude", multiple=True,
+              help="GCP: never read these projects (repeat).")
 @tenant_option
 def add(name: str, provider: str, run_frequency: int, tenant: str | None,
+        include: tuple[str, ...], exclude: tuple[str, ...],
         **credential_flags: object) -> None:
     """Add a connector; for AWS without --external-id, one is issued and printed."""
     flags = flags_to.CredentialFlags(**credential_flags)  # type: ignore[arg-type]
@@ -84,13 +89,20 @@ def add(name: str, provider: str, run_frequency: int, tenant: str | None,
                 ctx, principal, credentials["role_arn"])
         connector = service.create_connector(
             ctx, principal, name=name, provider=provider, credentials=credentials,
-            run_frequency_minutes=run_frequency)
+            run_frequency_minutes=run_frequency, projects=_project_lists(include, exclude))
         account = _platform_account(ctx) if issued else None
     click.echo(f"Added {connector.provider.value} connector {connector.name} ({connector.id}); "
                "status pending, first poll due now.")
     if issued:
         click.echo(f"External ID: {issued}")
         click.echo(platform.trust_policy_hint(account, issued))
+
+
+def _project_lists(include: tuple[str, ...],
+                   exclude: tuple[str, ...]) -> dict[str, list[str]] | None:
+    if not include and not exclude:
+        return None
+    return {"include": list(include), "exclude": list(exclude)}
 
 
 @connectors.command("list")
@@ -134,10 +146,16 @@ def show(connector: str, as_json: bool, tenant: str | None) -> None:
 @click.option("--name", help="New name.")
 @click.option("--run-frequency", type=int, help="Minutes between polls (60-1440).")
 @flags_to.credential_options
+@click.option("--include-project", "include", multiple=True,
+              help="GCP: read only these projects (repeat; replaces both lists).")
+@click.option("--exclude-project", "exclude", multiple=True,
+              help="GCP: never read these projects (repeat; replaces both lists).")
+@click.option("--all-projects", is_flag=True, help="GCP: clear the project lists.")
 @tenant_option
 def edit(connector: str, name: str | None, run_frequency: int | None, tenant: str | None,
+         include: tuple[str, ...], exclude: tuple[str, ...], all_projects: bool,
          **credential_flags: object) -> None:
-    """Rename, reschedule or rotate the credentials of a connector."""
+    """Rename, reschedule, rotate the credentials or change the project lists."""
     flags = flags_to.CredentialFlags(**credential_flags)  # type: ignore[arg-type]
     with operator(tenant) as (ctx, principal):
         found = service.find_connector(ctx, principal, connector)
@@ -149,8 +167,11 @@ def edit(connector: str, name: str | None, run_frequency: int | None, tenant: st
         if flags.any_given:
             changes["credentials"] = flags_to.build(
                 found.provider.value, flags, found.public_credentials)
+        if all_projects or include or exclude:
+            changes["projects"] = None if all_projects else _project_lists(include, exclude)
         if not changes:
-            fail("nothing to change: pass --name, --run-frequency or new credentials", 2)
+            fail("nothing to change: pass --name, --run-frequency, new credentials or "
+                 "project lists", 2)
         updated = service.update_connector(ctx, principal, found.id, **changes)
     click.echo(f"Updated connector {updated.name} ({updated.id}).")
 

@@ -68,6 +68,7 @@ def connector_dict(connector: Connector) -> dict[str, Any]:
         "created_at": connector.created_at.isoformat(),
         "updated_at": connector.updated_at.isoformat(),
         "credentials": dict(connector.public_credentials),
+        "projects": connector.scope,
         "regions": list(connector.regions),
         "vm_count": connector.vm_count,
         "asset_count": connector.asset_count,
@@ -95,6 +96,9 @@ def print_connector(c: Connector) -> None:
         ("Assets", f"{c.asset_count} ({c.vm_count} virtual machines)"),
     ]
     rows += [(f"Credentials {key}", value) for key, value in c.public_credentials.items()]
+    if c.scope:
+        rows += [(f"Projects {key}d", ", ".join(values))
+                 for key, values in c.scope.items() if values]
     if c.warning:
         rows.append(("Warning", c.warning))
     if c.last_error:

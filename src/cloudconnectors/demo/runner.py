@@ -150,7 +150,7 @@ def run_demo(
         os.environ.update(sandbox.platform_environment())
         gcp = start_gcp_demo()
         stack.callback(gcp.stop)
-        say(f"GCP stand-in listening on {gcp.server.base_url}")
+        say(f"GCP stand-in listening on {gcp.base_url}")
         say(gcp.summary())
         os.environ.update(gcp.environment())
         # The sandbox account has resources in these regions only: poll just them.

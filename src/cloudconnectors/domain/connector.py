@@ -84,5 +84,7 @@ class Connector:
     updated_at: datetime
     public_credentials: dict[str, Any]
     regions: tuple[str, ...] = ()
+    # {"include": [...], "exclude": [...]}: the projects read of those visible (None: all).
+    scope: dict[str, list[str]] | None = None
     vm_count: int = 0
     asset_count: int = 0

@@ -41,7 +41,8 @@ class PollVerdict:
 
 
 def _label(result: CollectorResult) -> str:
-    where = f"{result.service} in {result.region}"
+    # A result of one of several projects or subscriptions names it; else the region.
+    where = f"{result.service} in {result.account or result.region}"
     return f"{result.permission} ({where})" if result.permission else where
 
 

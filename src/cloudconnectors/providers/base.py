@@ -71,6 +71,8 @@ class PollContext:
     settings: Settings
     tenant_id: str
     connector_id: str
+    # The connector's include/exclude lists of accounts it reads (GCP projects); None: all.
+    scope: dict[str, list[str]] | None = None
 
 
 class CollectionSink(Protocol):

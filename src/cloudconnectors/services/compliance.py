@@ -123,7 +123,7 @@ def summaries(db: Database, tenant_id: str, framework_id: str | None = None,
 
     With ``framework_id``: the connectors that framework applies to. Without: every
     connector, against its provider's default framework (``framework`` None when there is
-    none yet, as for GCP and Azure today).
+    none yet, as for Azure today).
     """
     if framework_id is not None:
         require_framework(db, tenant_id, framework_id)

@@ -86,6 +86,7 @@ def create_connector(
     provider: Any,
     credentials: Any,
     run_frequency_minutes: Any = RUN_FREQUENCY_DEFAULT,
+    projects: Any = None,
 ) -> Connector:
     require_admin(principal)
     _check(
@@ -96,6 +97,7 @@ def create_connector(
         ]
     )
     parsed = _parse_credentials(provider, credentials, ctx)
+    scope = _parse_scope(provider, projects)
     connector_id = new_id()
     now = utcnow()
     with ctx.db.write() as session:
@@ -112,6 +114,7 @@ def create_connector(
             status=Status.PENDING.value,
             credentials_public=parsed.public_view(),
             credentials_sealed=_seal(ctx, parsed, connector_id),
+            scope=scope,
             created_at=now,
             updated_at=now,
             next_run_at=now,  # first poll right away
@@ -161,6 +164,7 @@ def update_connector(
     name: Any = UNSET,
     run_frequency_minutes: Any = UNSET,
     credentials: Any = UNSET,
+    projects: Any = UNSET,
 ) -> Connector:
     require_admin(principal)
     require_plausible_id("connector", connector_id)
@@ -184,9 +188,23 @@ def update_connector(
                 row.next_run_at = row.last_run_at + timedelta(minutes=run_frequency_minutes)
         if credentials is not UNSET:
             _rotate_credentials(ctx, row, credentials)
+        if projects is not UNSET:
+            row.scope = _parse_scope(row.provider, projects)
         row.updated_at = utcnow()
         session.flush()
     return get_connector(ctx, principal, connector_id)
+
+
+def _parse_scope(provider: Any, projects: Any) -> dict[str, list[str]] | None:
+    """A connector's include/exclude project lists (GCP only); None reads every project."""
+    if projects is None:
+        return None
+    if provider != ProviderName.GCP.value:
+        raise ValidationFailed.single("projects", "only Google Cloud connectors take project "
+                                      "lists")
+    from cloudconnectors.providers.gcp.projects import validate_scope
+
+    return validate_scope(projects)
 
 
 def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:

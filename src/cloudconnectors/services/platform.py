@@ -18,6 +18,7 @@ from cloudconnectors.domain.errors import ProviderError
 from cloudconnectors.providers.aws import artifacts as aws_artifacts
 from cloudconnectors.providers.aws import platform as aws_platform
 from cloudconnectors.providers.aws.declarations import Group
+from cloudconnectors.providers.gcp.setup import setup_guide
 
 __all__ = [
     "PlatformUnavailable",
@@ -39,22 +40,6 @@ def platform_account_id(settings: Settings) -> str:
         raise PlatformUnavailable(str(exc)) from None
 
 
-GCP_ROLES = (
-    ("roles/viewer", "Viewer"),
-    ("roles/iam.securityReviewer", "Security Reviewer"),
-)
-GCP_APIS = (
-    ("compute.googleapis.com", "Compute Engine API"),
-    ("cloudresourcemanager.googleapis.com", "Cloud Resource Manager API"),
-    ("container.googleapis.com", "Kubernetes Engine API"),
-    ("sqladmin.googleapis.com", "Cloud SQL Admin API"),
-    ("bigquery.googleapis.com", "BigQuery API"),
-    ("cloudfunctions.googleapis.com", "Cloud Functions API"),
-    ("dns.googleapis.com", "Cloud DNS API"),
-    ("cloudkms.googleapis.com", "Cloud Key Management Service (KMS) API"),
-    ("logging.googleapis.com", "Cloud Logging API"),
-    ("monitoring.googleapis.com", "Cloud Monitoring API"),
-)
 AZURE_ROLE = "Reader"
 AZURE_MINIMAL_PERMISSIONS = (
     "Microsoft.Compute/virtualMachines/read",
@@ -102,15 +87,7 @@ def setup_requirements(platform_account: str) -> dict[str, Any]:
                 "Create the connector with the role's ARN and the External ID.",
             ],
         },
-        "gcp": {
-            "roles": [{"role": role, "title": title} for role, title in GCP_ROLES],
-            "apis": [{"service": api, "title": title} for api, title in GCP_APIS],
-            "steps": [
-                "Create a service account and grant it the roles below on each project.",
-                "Enable the APIs below in every onboarded project.",
-                "Create a JSON key and upload it as credentials.service_account_key.",
-            ],
-        },
+        "gcp": setup_guide(),
         "azure": {
             "role": AZURE_ROLE,
             "minimal_permissions": list(AZURE_MINIMAL_PERMISSIONS),

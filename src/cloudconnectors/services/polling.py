@@ -274,7 +274,8 @@ def _collect(
                 f"the stored credentials are no longer accepted ({', '.join(fields)}): "
                 "re-enter the connector's credentials"
             ) from None
-    context = PollContext(ctx.settings, started.tenant_id, started.connector_id)
+        scope = dict(row.scope) if row.scope else None
+    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope)
     cloud = provider.authenticate(credentials, context)
     try:
         regions = cloud.discover_regions()

@@ -97,3 +97,36 @@ def test_a_disabled_account_goes_offline_with_a_new_key_fix(
     assert "invalid_grant" in shown["last_error"]
     assert "Create a new JSON key" in shown["last_error"]
     assert "-----BEGIN" not in shown["last_error"]
+
+
+def test_project_lists_through_the_api(
+        world_ctx: AppContext, api: TestClient, boss: Person, lab: GcpLab) -> None:
+    created = api.post("/api/v1/connectors", headers=boss.headers, json={
+        "name": "only data", "provider": "gcp", "credentials": lab.credentials,
+        "projects": {"include": [OTHER]}})
+    assert created.status_code == 201, created.text
+    connector = created.json()
+    assert connector["projects"] == {"include": [OTHER], "exclude": []}
+    polling.poll_now(world_ctx, connector["id"])
+    run = api.get(f"/api/v1/connectors/{connector['id']}/runs",
+                  headers=boss.headers).json()["items"][0]
+    assert {r["account"] for r in run["results"]} == {OTHER}
+
+    bad = api.patch(f"/api/v1/connectors/{connector['id']}", headers=boss.headers,
+                    json={"projects": {"exclude": ["Not_A_Project"], "only": []}})
+    assert bad.status_code == 422
+    assert "projects.exclude[0]: must be a GCP project ID" in bad.json()["detail"]
+    assert "projects.only: is not a known key" in bad.json()["detail"]
+    cleared = api.patch(f"/api/v1/connectors/{connector['id']}", headers=boss.headers,
+                        json={"projects": None})
+    assert cleared.status_code == 200 and cleared.json()["projects"] is None
+
+
+def test_project_lists_are_for_gcp_only(api: TestClient, boss: Person) -> None:
+    from tests.support.credentials import azure_credentials
+
+    refused = api.post("/api/v1/connectors", headers=boss.headers, json={
+        "name": "az", "provider": "azure", "credentials": azure_credentials(),
+        "projects": {"include": ["prod-123"]}})
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "projects: only Google Cloud connectors take project lists"

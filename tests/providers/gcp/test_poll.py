@@ -19,9 +19,10 @@ from tests.support.sinks import MemorySink
 VM = "compute.googleapis.com/Instance"
 
 
-def poll(lab: GcpLab, tmp_path: Path) -> tuple[MemorySink, list[str]]:
+def poll(lab: GcpLab, tmp_path: Path,
+         scope: dict[str, list[str]] | None = None) -> tuple[MemorySink, list[str]]:
     settings = lab.settings(load_settings(data_dir=tmp_path))
-    context = PollContext(settings, tenant_id="t", connector_id="c")
+    context = PollContext(settings, tenant_id="t", connector_id="c", scope=scope)
     credentials = GcpCredentials.model_validate(lab.credentials,
                                                 context={"settings": settings})
     session = GcpProvider().authenticate(credentials, context)
@@ -147,3 +148,17 @@ def test_regions_without_vms(tmp_path: Path) -> None:
     with gcp_lab([ProjectSpec(HOME, vms=0)]) as lab:
         sink, regions = poll(lab, tmp_path)
     assert regions and not sink.of_type(VM) and not sink.problems()
+
+
+@pytest.mark.parametrize(("scope", "read"), [
+    ({"include": ["data-lake-22", "dev-sandbox-3"]}, {"data-lake-22", "dev-sandbox-3"}),
+    ({"exclude": ["data-lake-22"]}, {HOME, "dev-sandbox-3"}),
+    ({"include": [HOME, "data-lake-22"], "exclude": [HOME]}, {"data-lake-22"}),
+])
+def test_include_and_exclude_lists(tmp_path: Path, scope: dict[str, list[str]],
+                                   read: set[str]) -> None:
+    specs = [ProjectSpec(p, vms=1, each=0) for p in (HOME, "data-lake-22", "dev-sandbox-3")]
+    with gcp_lab(specs) as lab:
+        sink, _ = poll(lab, tmp_path, scope)
+    assert {a.account for a in sink.of_type(VM)} == read
+    assert {r.account for r in sink.results} == read

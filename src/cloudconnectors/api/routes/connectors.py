@@ -44,6 +44,7 @@ def create_connector(
         provider=body.provider.value,
         run_frequency_minutes=body.run_frequency_minutes,
         credentials=body.credentials,
+        projects=body.projects,
     )
     return ConnectorOut.of(connector)
 

@@ -24,6 +24,11 @@ CREDENTIALS_HELP = (
     "aws: {role_arn, external_id}; gcp: {service_account_key}; "
     "azure: {application_id, directory_id, authentication_key, subscription_id}"
 )
+PROJECTS_HELP = (
+    'GCP only: {"include": [project IDs], "exclude": [project IDs]}. The connector reads the '
+    "key's project and every project its account can see; a non-empty include list keeps "
+    "only those, exclude always wins. null or empty lists: every visible project."
+)
 
 
 class ConnectorCreate(StrictBody):
@@ -37,6 +42,7 @@ class ConnectorCreate(StrictBody):
         description=FREQUENCY_HELP,
     )
     credentials: dict[str, Any] = Field(description=CREDENTIALS_HELP)
+    projects: dict[str, Any] | None = Field(default=None, description=PROJECTS_HELP)
 
 
 def _no_default_in_schema(schema: dict[str, Any]) -> None:
@@ -60,6 +66,10 @@ class ConnectorUpdate(StrictBody):
     )
     credentials: dict[str, Any] = Field(
         _LEFT_OUT, description="New credentials (rotation). " + CREDENTIALS_HELP,
+        json_schema_extra=_no_default_in_schema,
+    )
+    projects: dict[str, Any] | None = Field(
+        _LEFT_OUT, description=PROJECTS_HELP + " null clears the lists.",
         json_schema_extra=_no_default_in_schema,
     )
 
@@ -87,6 +97,8 @@ class ConnectorOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     credentials: dict[str, Any] = Field(description="Non-secret parts only.")
+    projects: dict[str, list[str]] | None = Field(
+        default=None, description="GCP: the include/exclude project lists (null: all).")
     regions: list[str]
     vm_count: int
     asset_count: int
@@ -107,6 +119,7 @@ class ConnectorOut(BaseModel):
             created_at=connector.created_at,
             updated_at=connector.updated_at,
             credentials=connector.public_credentials,
+            projects=connector.scope,
             regions=list(connector.regions),
             vm_count=connector.vm_count,
             asset_count=connector.asset_count,

@@ -31,16 +31,23 @@ class AwsSetupOut(BaseModel):
 class GcpRoleOut(BaseModel):
     role: str
     title: str
+    permissions: list[str] = Field(description="What the collectors need from this role.")
 
 
 class GcpApiOut(BaseModel):
     service: str
     title: str
+    required: bool
 
 
 class GcpSetupOut(BaseModel):
     roles: list[GcpRoleOut]
     apis: list[GcpApiOut] = Field(description="APIs to enable in every onboarded project.")
+    optional_apis: list[GcpApiOut] = Field(
+        description="Read by the CIS benchmark; without them those checks answer MANUAL.")
+    gcloud: list[str] = Field(
+        description="Commands preparing a project (replace <PROJECT_ID>).")
+    terraform: str = Field(description="The same as a Terraform snippet.")
     steps: list[str]
 
 

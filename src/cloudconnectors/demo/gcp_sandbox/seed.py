@@ -2,7 +2,7 @@
 
 Every collection is created at its documented path (empty when its count is 0), so a
 project answers every list call the way Google does. Records carry the fields the CIS
-rules read (see ``/work/notes/gcp-assets.md`` in the project's notes).
+rules read (the data keys listed in ``docs/gcp.md``).
 """
 
 from __future__ import annotations

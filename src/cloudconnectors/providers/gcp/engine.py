@@ -27,7 +27,7 @@ from cloudconnectors.domain.assets import GLOBAL_REGION, CollectedAsset
 from cloudconnectors.domain.runs import CollectorResult, Outcome
 from cloudconnectors.providers.base import CollectionSink
 from cloudconnectors.providers.collecting import SerialSink, SinkFailed, Tally, run_bounded
-from cloudconnectors.providers.gcp.apis import ALL_APIS, Api
+from cloudconnectors.providers.gcp.apis import CHECKED_APIS, Api
 from cloudconnectors.providers.gcp.declarations import Detail, ResourceType, Shape
 from cloudconnectors.providers.gcp.errors import GoogleApiError
 from cloudconnectors.providers.gcp.faults import SERVICE_DISABLED, classify, enable_command
@@ -62,7 +62,7 @@ class _Problems:
 
 class Engine:
     def __init__(self, api: GoogleApi, resources: Sequence[ResourceType], options: GcpOptions,
-                 apis: Sequence[Api] = ALL_APIS) -> None:
+                 apis: Sequence[Api] = CHECKED_APIS) -> None:
         self._api = api
         self._resources = [r for r in resources if r.emit]
         self._options = options

@@ -43,7 +43,7 @@ class GcpProvider(Provider):
         api = GoogleApi(google, base_url=settings.gcp_api_endpoint,
                         ca_bundle=settings.ca_bundle, options=options, meter=CallMeter())
         return GcpSession(api, credentials.service_account_key.project_id,
-                          scope_of(credentials), options)
+                          ProjectScope.of(context.scope), options)
 
     def diagnose(self, results: Sequence[CollectorResult], context: PollContext,
                  public_credentials: dict[str, Any]) -> list[DiagnosticItem]:
@@ -51,11 +51,3 @@ class GcpProvider(Provider):
 
     def resource_types(self) -> list[ResourceTypeInfo]:
         return [ResourceTypeInfo(r.type, r.api, "project") for r in RESOURCES if r.emit]
-
-
-def scope_of(credentials: GcpCredentials) -> ProjectScope:
-    """The connector's include/exclude project lists (empty: every visible project)."""
-    projects = getattr(credentials, "projects", None)
-    if projects is None:
-        return ProjectScope()
-    return ProjectScope(tuple(projects.include), tuple(projects.exclude))

@@ -17,6 +17,7 @@ from cloudconnectors.domain.errors import NotFound
 #: Built-in frameworks: id -> data file beside this module. Explicit, like every registry.
 BUILTIN: dict[str, str] = {
     "cis_aws_3_0_0": "cis_aws_3_0_0.json",
+    "cis_gcp_4_0_0": "cis_gcp_4_0_0.json",
 }
 CUSTOM_FRAMEWORK_ID = "custom"
 
@@ -29,6 +30,10 @@ class Control:
     rules: tuple[str, ...]
     level: int | None = None
     manual_reason: str | None = None
+    #: How the benchmark itself marks the control ("automated" / "manual"), when it says.
+    #: Independent of ``automated`` (whether we have rules): CIS GCP marks 3.9 manual, yet
+    #: the collected SSL policies decide it.
+    assessment: str | None = None
 
     @property
     def automated(self) -> bool:
@@ -60,7 +65,7 @@ def parse_framework(raw: dict[str, Any]) -> Framework:
     controls = tuple(
         Control(id=str(c["id"]), title=str(c["title"]), section=str(c.get("section", "")),
                 rules=tuple(c.get("rules", ())), level=c.get("level"),
-                manual_reason=c.get("manual_reason"))
+                manual_reason=c.get("manual_reason"), assessment=c.get("assessment"))
         for c in raw["controls"])
     return Framework(id=raw["id"], name=raw["name"], version=str(raw["version"]),
                      provider=raw.get("provider"), description=raw.get("description", ""),

@@ -60,9 +60,16 @@ def _build(
         updated_at=row.updated_at,
         public_credentials=dict(row.credentials_public),
         regions=tuple(regions),
+        scope=_scope(row.scope),
         vm_count=vm_count,
         asset_count=asset_count,
     )
+
+
+def _scope(raw: Any) -> dict[str, list[str]] | None:
+    if not isinstance(raw, dict):
+        return None
+    return {key: [str(v) for v in raw.get(key) or []] for key in ("include", "exclude")}
 
 
 # Listing reads plain rows (no ORM identity map): everything but the sealed credentials,

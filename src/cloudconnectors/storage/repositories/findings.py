@@ -40,6 +40,8 @@ def iter_snapshot_items(session: Session, snapshot_id: str,
 
 
 _UNREAD_OUTCOMES = (Outcome.DENIED.value, Outcome.FAILED.value, Outcome.THROTTLED.value)
+#: The error code of a skip meaning "the API is disabled here", not "nothing exists here".
+SERVICE_DISABLED = "SERVICE_DISABLED"
 
 
 def run_denials_and_regions(session: Session, run_id: str | None
@@ -51,11 +53,16 @@ def run_denials_and_regions(session: Session, run_id: str | None
     if run_id is None:
         return set(), []
     denied: set[tuple[str, str | None]] = set()
-    for type_, permission, outcome in session.execute(
-            select(RunResultRow.resource_type, RunResultRow.permission, RunResultRow.outcome)
+    for type_, permission, outcome, code in session.execute(
+            select(RunResultRow.resource_type, RunResultRow.permission, RunResultRow.outcome,
+                   RunResultRow.error_code)
             .where(RunResultRow.run_id == run_id,
-                   RunResultRow.outcome.in_(_UNREAD_OUTCOMES))):
-        denied.add((type_, permission if outcome == Outcome.DENIED.value else None))
+                   RunResultRow.outcome.in_(_UNREAD_OUTCOMES)
+                   | ((RunResultRow.outcome == Outcome.SKIPPED.value)
+                      & (RunResultRow.error_code == SERVICE_DISABLED)))):
+        # A GCP API disabled in a project is "not read" (its service name as the permission).
+        named = outcome == Outcome.DENIED.value or code == SERVICE_DISABLED
+        denied.add((type_, permission if named else None))
     run = session.get(PollRunRow, run_id)
     return denied, list(run.regions) if run else []
 

@@ -35,6 +35,9 @@ class ConnectorRow(Base):
     warning: Mapped[str | None] = mapped_column(Text, default=None)
     credentials_public: Mapped[dict[str, Any]]
     credentials_sealed: Mapped[str] = mapped_column(Text)
+    # Which of the accounts a connector can see it reads: {"include": [...], "exclude": [...]}
+    # (GCP project IDs); None reads them all.
+    scope: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     last_run_at: Mapped[datetime | None] = mapped_column(default=None)
     next_run_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,7 @@ from cloudconnectors.domain.connector import (
 )
 from cloudconnectors.domain.errors import NotFound
 from cloudconnectors.domain.states import Status
+from cloudconnectors.providers.gcp.setup import setup_guide
 from cloudconnectors.services import connectors as service
 from cloudconnectors.services.web_sessions import WebSession
 from cloudconnectors.storage.repositories.connectors import SORTABLE
@@ -127,6 +128,7 @@ def connectors_tab(request: Request) -> Response:
         request,
         web_session,
         tab="connectors",
+        gcp_setup=setup_guide(),
         page_size=PAGE_SIZE,
         initial_page=_first_page(request, web_session),
     )

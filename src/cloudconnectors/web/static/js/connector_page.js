@@ -96,6 +96,7 @@ function renderRuns(data) {
   replace($("#c-runs"), runs.slice(0, 20).map((run, i) => {
     const results = run.results ?? [];
     const problems = results.filter((r) => r.outcome !== "ok");
+    const where = results.some((r) => r.account) ? "Project" : "Region"; // GCP reads projects
     return h("details", { class: "run", open: i === 0 && problems.length > 0 },
       h("summary", {},
         h("span", { class: `run-state run-${run.state}` }, run.state),
@@ -104,10 +105,10 @@ function renderRuns(data) {
       run.error ? h("p", { class: "alert alert-error" }, run.error) : null,
       run.warning ? h("p", { class: "alert alert-warn" }, run.warning) : null,
       results.length ? h("table", { class: "data compact" },
-        h("caption", { class: "visually-hidden" }, "Per region and service"),
-        h("thead", {}, h("tr", {}, ["Region", "Service", "Resource type", "Outcome", "Count", "Reason"].map((t) => h("th", { scope: "col", class: t === "Count" ? "num" : null }, t)))),
+        h("caption", { class: "visually-hidden" }, `Per ${where.toLowerCase()} and service`),
+        h("thead", {}, h("tr", {}, [where, "Service", "Resource type", "Outcome", "Count", "Reason"].map((t) => h("th", { scope: "col", class: t === "Count" ? "num" : null }, t)))),
         h("tbody", {}, results.map((r) => h("tr", { class: r.outcome !== "ok" ? "row-problem" : null },
-          h("td", {}, r.region), h("td", {}, r.service), h("td", {}, h("code", {}, r.resource_type)),
+          h("td", {}, r.account ?? r.region), h("td", {}, r.service), h("td", {}, h("code", {}, r.resource_type)),
           h("td", {}, h("span", { class: `outcome outcome-${r.outcome}` }, OUTCOME_LABEL[r.outcome] ?? r.outcome)),
           h("td", { class: "num" }, fmtNumber(r.count)),
           h("td", {}, [r.reason, r.permission ? h("code", {}, r.permission) : null].filter(Boolean)))))) : null);
@@ -121,7 +122,7 @@ function renderDiagnostics(data) {
     return;
   }
   const icon = { granted: "✓", missing: "✕", unknown: "?" };
-  replace($("#c-diagnostics"), h("ul", { class: "checklist" }, items.map((item) => h("li", { class: `check check-${item.access}` },
+  const list = (entries) => h("ul", { class: "checklist" }, entries.map((item) => h("li", { class: `check check-${item.access}` },
     h("span", { class: "check-icon", "aria-hidden": "true" }, icon[item.access] ?? "?"),
     h("div", {},
       h("p", { class: "check-title" }, item.title, " ",
@@ -130,7 +131,23 @@ function renderDiagnostics(data) {
       item.detail ? h("p", { class: "muted" }, item.detail) : null,
       item.denied?.length ? h("p", {}, "Denied: ", item.denied.map((d, i) => [i ? ", " : "", h("code", {}, d)])) : null,
       item.access !== "granted" && item.fix ? h("p", { class: "fix" }, h("strong", {}, "Fix: "), item.fix) : null,
-      item.policy ? h("details", {}, h("summary", {}, "Policy to attach"), h("pre", {}, JSON.stringify(item.policy, null, 2))) : null)))));
+      item.policy ? h("details", {}, h("summary", {}, item.policy.project ? "Details" : "Policy to attach"),
+        h("pre", {}, JSON.stringify(item.policy, null, 2))) : null))));
+  // Items naming a project (GCP) are grouped per project, problems first within each.
+  const projects = [...new Set(items.map((item) => item.policy?.project).filter(Boolean))];
+  if (!projects.length) { replace($("#c-diagnostics"), list(items)); return; }
+  const rank = { missing: 0, unknown: 1, granted: 2 };
+  replace($("#c-diagnostics"), h("div", {}, projects.map((project) => {
+    const mine = items.filter((item) => item.policy?.project === project)
+      .sort((a, b) => (rank[a.access] ?? 1) - (rank[b.access] ?? 1));
+    const missing = mine.filter((item) => item.access === "missing").length;
+    const open = mine.filter((item) => item.access !== "granted");
+    const fine = mine.filter((item) => item.access === "granted");
+    return h("section", { class: "checklist-project" },
+      h("h3", {}, `Project ${project}`, " ", h("span", { class: "muted" }, missing ? `${missing} to fix` : "nothing to fix")),
+      open.length ? list(open) : null,
+      fine.length ? h("details", {}, h("summary", {}, `${fine.length} checks passed`), list(fine)) : null);
+  })));
 }
 
 async function loadDetails() {

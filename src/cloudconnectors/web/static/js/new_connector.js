@@ -146,6 +146,7 @@ export class NewConnectorDrawer {
     const freqProblem = frequencyProblem(freqText, this.frequency);
     if (freqProblem) problems.push({ field: "run_frequency_minutes", rule: freqProblem });
     let credentials = {};
+    let projects = null;
     if (this.provider === "aws") {
       const roleArn = value("#nc-role-arn");
       if (!this.issued) problems.push({ field: "credentials.external_id", rule: "No External ID has been issued, so the role cannot be trusted yet." });
@@ -159,6 +160,10 @@ export class NewConnectorDrawer {
         problems.push({ field: "credentials.service_account_key", rule: $("#nc-gcp-key-error", this.form).textContent });
       }
       credentials = { service_account_key: this.gcpKey };
+      const ids = (id) => value(id).split(/[\s,]+/).filter(Boolean);
+      const include = ids("#nc-gcp-include");
+      const exclude = ids("#nc-gcp-exclude");
+      if (include.length || exclude.length) projects = { include, exclude };
     } else if (this.provider === "azure") {
       const fields = [
         ["application_id", "#nc-az-app"], ["directory_id", "#nc-az-dir"],
@@ -174,6 +179,7 @@ export class NewConnectorDrawer {
       problems.push({ field: "provider", rule: "Pick a cloud provider." });
     }
     const body = { name, provider: this.provider, run_frequency_minutes: Number(freqText), credentials };
+    if (projects) body.projects = projects;
     return { body, problems };
   }
 
