@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 # Everything that touches the database runs again on PostgreSQL.
 DB_TESTS := tests/storage tests/services tests/scheduler tests/inventory tests/api tests/security tests/cli tests/reports
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+# Where `make run` and `make demo` listen: `make run PORT=8080 HOST=0.0.0.0`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install install-dev run demo test test-sqlite test-postgres lint format clean
 
@@ -28,10 +31,10 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(BIN)/cloudconnectors serve --host 127.0.0.1 --port 8000
+	$(BIN)/cloudconnectors serve --host $(HOST) --port $(PORT)
 
 demo: $(VENV)/.installed-demo
-	$(BIN)/cloudconnectors demo
+	$(BIN)/cloudconnectors demo --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then everything that touches the database again on PostgreSQL.
 test: install-dev

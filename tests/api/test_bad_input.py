@@ -173,7 +173,8 @@ CREATE_CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("aws external id not issued", {"name": "a", "provider": "aws",
                                     "credentials": aws_credentials("cc-chosen-by-client")},
      "credentials.external_id",
-     "must be an External ID issued by POST /api/v1/providers/aws/external-ids"),
+     "must be an External ID issued to this tenant by POST "
+     "/api/v1/providers/aws/external-ids (or `cloudconnectors connectors external-id`)"),
 ]
 
 
@@ -220,7 +221,8 @@ def test_external_id_of_another_tenant_or_already_used(
     assert refused.status_code == 422
     assert problem_of(refused) == (
         "credentials.external_id",
-        "must be an External ID issued by POST /api/v1/providers/aws/external-ids")
+        "must be an External ID issued to this tenant by POST "
+        "/api/v1/providers/aws/external-ids (or `cloudconnectors connectors external-id`)")
     mine = issue_external_id(ctx, principal_of(ctx, admin))
     first = client.post(URL, headers=admin.headers, json={
         "name": "a", "provider": "aws", "credentials": aws_credentials(mine)})
@@ -230,7 +232,8 @@ def test_external_id_of_another_tenant_or_already_used(
     assert reused.status_code == 422
     assert problem_of(reused) == (
         "credentials.external_id",
-        "was already used by another connector; issue a fresh External ID")
+        "was already used by another connector; issue a fresh one with POST "
+        "/api/v1/providers/aws/external-ids (or `cloudconnectors connectors external-id`)")
     # Deleting the connector does not free its External ID.
     assert client.delete(f"{URL}/{first.json()['id']}", headers=admin.headers).status_code == 204
     after = client.post(URL, headers=admin.headers, json={

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from cloudconnectors.providers.aws.artifacts import group_actions
 from cloudconnectors.providers.aws.declarations import Group
+from cloudconnectors.providers.aws.platform import platform_credentials_missing
 from tests.support.credentials import aws_credentials
 from tests.support.moto_server import MOTO_ACCOUNT
 from tests.support.people import Person
@@ -55,7 +56,17 @@ def test_platform_names_its_account_and_every_cloud_requirement(
     viewer = next(r for r in body["gcp"]["roles"] if r["role"] == "roles/viewer")
     assert "compute.instances.list" in viewer["permissions"]
     assert body["azure"]["role"] == "Reader"
-    assert "Microsoft.Compute/virtualMachines/read" in body["azure"]["minimal_permissions"]
+    azure = body["azure"]
+    assert "Microsoft.Compute/virtualMachines/read" in azure["minimal_permissions"]
+    assert len(azure["minimal_permissions"]) == 6
+    assert azure["commands"]["reader"] == (
+        "az role assignment create --assignee <application-id> --role Reader "
+        "--scope /subscriptions/<subscription-id>")
+    assert azure["custom_role"]["Actions"] == azure["minimal_permissions"]
+    assert "Microsoft.Authorization/roleAssignments@2022-04-01" in azure["bicep"]
+    assert {"Directory.Read.All", "Policy.Read.All"} <= {
+        p["permission"] for p in azure["graph_permissions"]}
+    assert azure["commands"]["graph"][-1].startswith("az ad app permission admin-consent")
 
 
 @pytest.mark.usefixtures("aws_platform")
@@ -85,15 +96,32 @@ def test_viewer_cannot_issue_external_id(client: TestClient, viewer: Person) -> 
 
 
 @pytest.mark.usefixtures("no_aws_credentials")
-def test_platform_without_aws_credentials_says_how_to_fix(
+def test_platform_without_aws_credentials_still_guides_gcp_and_azure(
     client: TestClient, admin: Person
 ) -> None:
-    for method, path in (("GET", "/api/v1/platform"),
-                         ("POST", "/api/v1/providers/aws/external-ids")):
-        answer = client.request(method, path, headers=admin.headers)
-        assert answer.status_code == 503, answer.text
-        detail = answer.json()["detail"]
-        assert "AWS_ACCESS_KEY_ID" in detail and "credentials" in detail
+    answer = client.get("/api/v1/platform", headers=admin.headers)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["platform_account_id"] is None
+    aws = body["aws"]
+    assert aws["available"] is False
+    assert aws["unavailable_reason"] == platform_credentials_missing()
+    assert "not found" in aws["unavailable_reason"] and "invalid" not in aws["unavailable_reason"]
+    assert aws["trust_policy"] is None and aws["cloudformation_template"] is None
+    # What does not depend on the platform's account is still there.
+    assert "arn:aws:iam::aws:policy/SecurityAudit" in aws["managed_policies"]
+    assert aws["custom_policy"]["Statement"][0]["Action"] == group_actions(Group.CUSTOM)
+    assert len(body["gcp"]["apis"]) == 10 and body["azure"]["role"] == "Reader"
+
+    refused = client.post("/api/v1/providers/aws/external-ids", headers=admin.headers)
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["detail"] == platform_credentials_missing()
+
+
+@pytest.mark.usefixtures("aws_platform")
+def test_platform_with_aws_credentials_is_available(client: TestClient, viewer: Person) -> None:
+    aws = client.get("/api/v1/platform", headers=viewer.headers).json()["aws"]
+    assert aws["available"] is True and aws["unavailable_reason"] is None
 
 
 def test_platform_needs_authentication(client: TestClient) -> None:

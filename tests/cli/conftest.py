@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from cloudconnectors.cli.main import cli
 from cloudconnectors.services.context import AppContext
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.moto_server import AWS_TEST_ENV, MotoServer
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -45,6 +46,13 @@ def cli_env(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     }
     monkeypatch.delenv("CLOUDCONNECTORS_TENANT", raising=False)
     return env
+
+
+@pytest.fixture
+def platform_env(moto_server: MotoServer) -> dict[str, str]:
+    """The platform's own AWS identity (moto's default account), for ``env=`` of one call:
+    issuing an External ID needs the account the role will trust."""
+    return {**AWS_TEST_ENV, "AWS_ENDPOINT_URL": moto_server.url}
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from cloudconnectors.providers.aws.platform import platform_credentials_missing
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
-from cloudconnectors.storage.tables import ConnectorRow
+from cloudconnectors.storage.tables import ConnectorRow, ExternalIdRow
 from cloudconnectors.storage.tables.base import utcnow
 from tests.cli.conftest import Cli
 from tests.support.credentials import AZURE_SECRET, FAKE_PEM, azure_credentials, gcp_credentials
@@ -41,12 +42,14 @@ def tenant(ctx: AppContext) -> None:
 
 
 @pytest.mark.usefixtures("tenant")
-def test_lifecycle_of_each_provider(run: Cli, key_file: Path) -> None:
+def test_lifecycle_of_each_provider(run: Cli, key_file: Path,
+                                    platform_env: dict[str, str]) -> None:
     assert run(*azure_args(), input=AZURE_SECRET + "\n").code == 0
     gcp = run("connectors", "add", "--name", "gcp", "--provider", "gcp", "--key-file",
               str(key_file), "--run-frequency", "60")
     assert gcp.code == 0, gcp.stderr
-    aws = run("connectors", "add", "--name", "aws", "--provider", "aws", "--role-arn", ROLE_ARN)
+    aws = run("connectors", "add", "--name", "aws", "--provider", "aws", "--role-arn", ROLE_ARN,
+              env=platform_env)
     assert aws.code == 0, aws.stderr
     external_id = next(line.split(": ", 1)[1] for line in aws.stdout.splitlines()
                        if line.startswith("External ID: "))
@@ -142,7 +145,8 @@ def test_tenant_is_the_only_one_or_named(run: Cli, ctx: AppContext) -> None:
     assert unknown.stderr == "error: tenant: no tenant named 'green'\n"
 
 
-def test_aws_external_id_must_be_issued_to_this_tenant(run: Cli, ctx: AppContext) -> None:
+def test_aws_external_id_must_be_issued_to_this_tenant(run: Cli, ctx: AppContext,
+                                                      platform_env: dict[str, str]) -> None:
     red = make_person(ctx, tenant="red")
     make_person(ctx, tenant="blue")
     foreign = issue_external_id(ctx, principal_of(ctx, red))
@@ -150,7 +154,7 @@ def test_aws_external_id_must_be_issued_to_this_tenant(run: Cli, ctx: AppContext
                "--role-arn", ROLE_ARN, "--external-id", foreign)
     assert done.code == 1
     assert done.stderr.startswith("error: credentials.external_id: must be an External ID issued")
-    issued = run("connectors", "external-id", "--tenant", "red")
+    issued = run("connectors", "external-id", "--tenant", "red", env=platform_env)
     assert issued.code == 0 and issued.last_line.startswith("cc-")
     ok = run("connectors", "add", "--tenant", "red", "--name", "a", "--provider", "aws",
              "--role-arn", ROLE_ARN, "--external-id", issued.last_line)
@@ -189,6 +193,21 @@ def test_refresh_wait_reports_the_poll_outcome(run: Cli, ctx: AppContext) -> Non
     assert "Poll finished: offline" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == (
         "error: AADSTS7000215: invalid client secret; enter the current one")
+
+
+@pytest.mark.usefixtures("tenant")
+def test_aws_setup_without_the_platform_identity_is_refused_as_by_the_api(
+        run: Cli, ctx: AppContext) -> None:
+    """One rule for CLI and API (services.external_ids): no External ID, hence no AWS connector
+    on an issued one, while the platform cannot name the account the role must trust."""
+    added = run("connectors", "add", "--name", "aws", "--provider", "aws", "--role-arn", ROLE_ARN)
+    issued = run("connectors", "external-id")
+    for done in (added, issued):
+        assert done.code == 1
+        assert done.stderr == f"error: {platform_credentials_missing()}\n"
+    with ctx.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ExternalIdRow)) == 0
+    assert json.loads(run("connectors", "list", "--json").stdout)["total"] == 0
 
 
 @pytest.mark.usefixtures("tenant")

@@ -57,8 +57,8 @@ def test_report_evaluates_when_missing_and_prints_json(run: Cli, polled: str) ->
     assert report["framework"]["id"] == CIS and report["connector_id"] == polled
     control = next(c for c in report["controls"] if c["id"] == "1.8")
     assert control["status"] == "fail" and control["failing"][0]["rule_id"] == MIN_LENGTH_RULE
-    # The CLI installs the post-poll hooks (so `scan` evaluates what it polls).
-    assert evaluate_after_poll in polling.POST_POLL_HOOKS
+    # Only `scan` polls, so only it installs the post-poll hooks (see test_scan_cli).
+    assert evaluate_after_poll not in polling.POST_POLL_HOOKS
 
 
 def test_report_to_a_file_in_each_format(run: Cli, polled: str, tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
+from cloudconnectors.services import polling
 from cloudconnectors.services.connectors import create_connector, find_connector
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.services.hooks import evaluate_after_poll
 from tests.cli.conftest import Cli
 from tests.support.aws_seed import PLATFORM_ENV, account_session, seed_account
 from tests.support.credentials import aws_credentials
@@ -52,6 +54,7 @@ def test_scan_polls_and_prints_the_summary(
     connector_id = _aws_connector(ctx, customer)
     done = run("scan", "prod", env=aws_env)
     assert done.code == 0, done.stderr
+    assert evaluate_after_poll in polling.POST_POLL_HOOKS  # scan evaluates what it polls
     lines = done.stdout.splitlines()
     [row] = [line for line in lines if line.startswith(REGION)]
     assert row.split()[1:3] != ["0", "0"] and row.split()[2] == "3"  # 3 virtual machines

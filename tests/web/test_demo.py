@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shlex
 import subprocess
 import sys
 import threading
@@ -81,6 +84,7 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
                 for g in groups["SecurityGroups"] for p in g["IpPermissions"])
             users = customer.client("iam", endpoint_url=endpoint).list_users()["Users"]
             seen["users"] = sorted(u["UserName"] for u in users)
+            seen["cli"] = _cli_with_the_printed_exports(lines)
         finally:
             server.should_exit = True
             thread.join(timeout=10)
@@ -106,13 +110,38 @@ def test_demo_seeds_signs_in_and_cleans_up(tmp_path: Path,
     # ... and the Azure stand-in (HTTPS, CA made at start) through the real Azure provider.
     assert connectors["azure"]["status"] == "online", connectors["azure"]["last_error"]
     assert connectors["azure"]["discovery"] == "success"
-    # Each successful poll is evaluated into compliance reports (the post-poll step).
+    # Each successful poll is evaluated into compliance reports (the post-poll step): CIS
+    # AWS for the AWS connector, CIS GCP (with a score) for the GCP one.
     assert seen["evaluated"] is True
     assert seen["again"] == 403  # the sign-in link works once
     assert seen["instances"] == 4 and seen["ssh_open"] is True
     assert seen["users"] == ["alice", "build-bot"]
+    names, issued = seen["cli"]  # type: ignore[misc]
+    assert "acme-production (AWS)" in names and len(names) == 3
+    assert "arn:aws:iam::123456789012:root" in issued  # the emulator plays the platform's AWS
     assert any(f"http://127.0.0.1:{port}/" in line for line in lines)
     assert (data_dir / "cloudconnectors.db").exists()  # --data-dir is kept
+
+
+def _cli_with_the_printed_exports(lines: list[str]) -> tuple[list[str], str]:
+    """Another shell's CLI, set up only by the ``export`` lines the demo printed: the
+    connector names it lists and the account its External ID must trust."""
+    exports: dict[str, str] = {}
+    for line in lines:
+        if line.strip().startswith("export "):
+            exports.update(word.split("=", 1) for word in shlex.split(line.strip())[1:])
+    shell = {**{k: v for k, v in os.environ.items()
+                if not k.startswith(("AWS_", "CLOUDCONNECTORS_"))},
+             **exports, "PYTHONPATH": str(ROOT / "src")}
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "cloudconnectors", *args], env=shell,
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    names = [c["name"] for c in json.loads(cli("connectors", "list", "--json"))["items"]]
+    return names, cli("connectors", "external-id")
 
 
 def _wait_for_first_polls(client: httpx.Client, port: int) -> dict[str, dict[str, object]]:
@@ -130,30 +159,36 @@ def _wait_for_first_polls(client: httpx.Client, port: int) -> dict[str, dict[str
 
 
 def _evaluated(data_dir: Path, connectors: dict[str, dict[str, object]]) -> bool:
-    """Whether the AWS connector's poll was evaluated (read from the demo's own database)."""
+    """Whether the AWS, GCP and Azure connectors' polls were evaluated into their CIS reports with
+    a score (read from the demo's own database)."""
     from cloudconnectors.domain.errors import NotFound
     from cloudconnectors.services.reports import get_report
     from cloudconnectors.storage.db import Database
     from cloudconnectors.storage.tables import ConnectorRow
 
-    aws = connectors["aws"]
     db = Database(f"sqlite:///{data_dir / 'cloudconnectors.db'}")
+    scored = []
     try:
-        with db.read() as session:
-            row = session.get(ConnectorRow, aws["id"])
-            assert row is not None
-            tenant_id = row.tenant_id
-        deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
-        while True:
-            try:
-                report = get_report(db, tenant_id, str(aws["id"]), "cis_aws_3_0_0")
-                return report.score is not None and bool(report.controls)
-            except NotFound:  # not evaluated yet
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+        for provider, framework in (("aws", "cis_aws_3_0_0"), ("gcp", "cis_gcp_4_0_0"),
+                                    ("azure", "cis_azure_5_0_0")):
+            with db.read() as session:
+                row = session.get(ConnectorRow, connectors[provider]["id"])
+                assert row is not None
+                tenant_id = row.tenant_id
+            deadline = time.monotonic() + 30  # the hook runs just after the poll's last write
+            while True:
+                try:
+                    report = get_report(db, tenant_id, str(connectors[provider]["id"]),
+                                        framework)
+                    scored.append(report.score is not None and bool(report.controls))
+                    break
+                except NotFound:  # not evaluated yet
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
     finally:
         db.dispose()
+    return all(scored)
 
 
 def test_demo_is_a_command_of_the_cli() -> None:

@@ -30,7 +30,6 @@ from cloudconnectors.domain.connector import (
     ProviderName,
     validate_fields,
 )
-from cloudconnectors.domain.errors import CloudConnectorsError
 from cloudconnectors.domain.states import Status
 from cloudconnectors.providers.aws.credentials import AwsCredentials
 from cloudconnectors.providers.base import parse_credentials
@@ -38,7 +37,7 @@ from cloudconnectors.services import connectors as service
 from cloudconnectors.services import platform
 from cloudconnectors.services.aws_artifacts import ArtifactKind, connector_artifact
 from cloudconnectors.services.context import AppContext, Principal
-from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.services.external_ids import IssuedExternalId, issue_for_new_role
 
 PROVIDERS = click.Choice([p.value for p in ProviderName])
 STATUSES = click.Choice([s.value for s in Status])
@@ -49,19 +48,12 @@ def connectors() -> None:
     """Manage connectors (AWS accounts, GCP projects, Azure subscriptions)."""
 
 
-def _platform_account(ctx: AppContext) -> str | None:
-    try:
-        return platform.platform_account_id(ctx.settings)
-    except CloudConnectorsError as exc:
-        click.echo(f"warning: {exc}", err=True)
-        return None
-
-
-def _issue_for(ctx: AppContext, principal: Principal, role_arn: str) -> str:
-    # Check the role ARN first so a typo does not spend an External ID.
+def _issue_for(ctx: AppContext, principal: Principal, role_arn: str) -> IssuedExternalId:
+    # Check the role ARN first so a typo does not spend an External ID; the issuing itself
+    # is the API's rule (refused without the platform's AWS account).
     parse_credentials(AwsCredentials, {"role_arn": role_arn, "external_id": "placeholder"},
                       ctx.settings)
-    return issue_external_id(ctx, principal)
+    return issue_for_new_role(ctx, principal)
 
 
 @connectors.command("add")
@@ -85,17 +77,16 @@ def add(name: str, provider: str, run_frequency: int, tenant: str | None,
         credentials = flags_to.build(provider, flags)
         issued = None
         if provider == "aws" and "external_id" not in credentials:
-            issued = credentials["external_id"] = _issue_for(
-                ctx, principal, credentials["role_arn"])
+            issued = _issue_for(ctx, principal, credentials["role_arn"])
+            credentials["external_id"] = issued.external_id
         connector = service.create_connector(
             ctx, principal, name=name, provider=provider, credentials=credentials,
             run_frequency_minutes=run_frequency, projects=_project_lists(include, exclude))
-        account = _platform_account(ctx) if issued else None
     click.echo(f"Added {connector.provider.value} connector {connector.name} ({connector.id}); "
                "status pending, first poll due now.")
     if issued:
-        click.echo(f"External ID: {issued}")
-        click.echo(platform.trust_policy_hint(account, issued))
+        click.echo(f"External ID: {issued.external_id}")
+        click.echo(platform.trust_policy_hint(issued.platform_account_id, issued.external_id))
 
 
 def _project_lists(include: tuple[str, ...],
@@ -199,19 +190,24 @@ def _wait_for_poll(ctx: AppContext, principal: Principal, connector_id: str,
                    timeout: float) -> None:
     before = service.get_connector(ctx, principal, connector_id).last_run_at
     deadline = time.monotonic() + timeout
+    finished: Connector | None = None
+    # The spinner is transient: it is erased when the block ends, before anything else is
+    # printed, so no spinner text is left in front of the result line.
     with console(stderr=True).status("Polling...") as progress:
-        while time.monotonic() < deadline:
+        while finished is None and time.monotonic() < deadline:
             current = service.get_connector(ctx, principal, connector_id)
             progress.update(f"Polling... status {current.status.value}")
             if current.status is not Status.REFRESHING and current.last_run_at != before:
-                click.echo(f"Poll finished: {current.status.value}"
-                           + (f" ({current.last_error})" if current.last_error else ""))
-                if current.status is Status.OFFLINE:
-                    fail(current.last_error or "the poll failed")
-                return
-            time.sleep(1)
-    fail(f"no poll finished within {timedelta(seconds=int(timeout))}; is "
-         "`cloudconnectors serve` (or a worker) running?")
+                finished = current
+            else:
+                time.sleep(1)
+    if finished is None:
+        fail(f"no poll finished within {timedelta(seconds=int(timeout))}; is "
+             "`cloudconnectors serve` (or a worker) running?")
+    click.echo(f"Poll finished: {finished.status.value}"
+               + (f" ({finished.last_error})" if finished.last_error else ""))
+    if finished.status is Status.OFFLINE:
+        fail(finished.last_error or "the poll failed")
 
 
 @connectors.command("delete")
@@ -238,10 +234,9 @@ def delete(connector: str, yes: bool, tenant: str | None) -> None:
 def external_id(tenant: str | None) -> None:
     """Issue an External ID ahead of creating the AWS role (printed as the last line)."""
     with operator(tenant) as (ctx, principal):
-        account = _platform_account(ctx)
-        value = issue_external_id(ctx, principal)
-    click.echo(platform.trust_policy_hint(account, value))
-    click.echo(value)
+        issued = issue_for_new_role(ctx, principal)
+    click.echo(platform.trust_policy_hint(issued.platform_account_id, issued.external_id))
+    click.echo(issued.external_id)
 
 
 

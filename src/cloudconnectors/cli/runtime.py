@@ -15,15 +15,19 @@ from typing import Any, TypeVar
 import click
 
 from cloudconnectors.services.context import AppContext, Principal
-from cloudconnectors.services.hooks import install_default_hooks
 from cloudconnectors.services.users import operator_principal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
-def app_context() -> Iterator[AppContext]:
-    install_default_hooks()  # a poll from the CLI (``scan``) evaluates its snapshot too
+def app_context(polls: bool = False) -> Iterator[AppContext]:
+    """The app context; ``polls=True`` for a command that polls (``scan``), so its snapshot is
+    evaluated too. Other commands never load the poller and the rules behind those hooks."""
+    if polls:
+        from cloudconnectors.services.hooks import install_default_hooks
+
+        install_default_hooks()
     ctx = AppContext.create()
     try:
         yield ctx
@@ -32,8 +36,9 @@ def app_context() -> Iterator[AppContext]:
 
 
 @contextmanager
-def operator(tenant: str | None) -> Iterator[tuple[AppContext, Principal]]:
-    with app_context() as ctx:
+def operator(tenant: str | None, polls: bool = False
+             ) -> Iterator[tuple[AppContext, Principal]]:
+    with app_context(polls) as ctx:
         yield ctx, operator_principal(ctx, tenant)
 
 

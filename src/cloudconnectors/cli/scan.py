@@ -52,7 +52,7 @@ _ARTIFACT_FOR = {"aws.trust": "trust-policy", "aws.custom": "custom-policy",
 @tenant_option
 def scan(connector: str, as_json: bool, tenant: str | None) -> None:
     """Poll CONNECTOR (ID or name) now and print what was collected, region by region."""
-    with operator(tenant) as (ctx, principal):
+    with operator(tenant, polls=True) as (ctx, principal):
         found = connector_service.find_connector(ctx, principal, connector)
         provider = get_provider(found.provider)
         live = sys.stderr.isatty()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 import socket
 import tempfile
@@ -169,9 +170,25 @@ def run_demo(
         stack.callback(_start_scheduler(ctx, say).stop)
         app = create_app(ctx)
         _announce(app, ctx, options, principal, password, data_dir, say)
+        for line in cli_exports(data_dir, sandbox.platform_environment()):
+            say(line)
         say("  Press Ctrl+C to stop. " + ("The sandbox and this temporary folder are removed."
                                           if created_dir else "The data folder is kept."))
         (serve or _uvicorn_serve)(app, options)
+
+
+def cli_exports(data_dir: Path, platform_env: dict[str, str]) -> list[str]:
+    """How to point the CLI of another shell at this demo: its data folder (database and key)
+    and the emulator as the platform's AWS (so ``scan`` and ``connectors external-id`` work)."""
+    aws = " ".join(f"{key}={shlex.quote(value)}" for key, value in platform_env.items()
+                   if key != "AWS_DEFAULT_REGION")
+    regions = f"{ENV_PREFIX}AWS_REGIONS={','.join(REGIONS)}"
+    return [
+        "  Use the CLI against this demo from another shell (e.g. `cloudconnectors connectors "
+        "list`) after:",
+        f"    export {ENV_PREFIX}DATA_DIR={shlex.quote(str(data_dir))}",
+        f"    export {aws} {regions}",
+    ]
 
 
 def _announce(app: FastAPI, ctx: AppContext, options: DemoOptions, principal: Principal,

@@ -3,26 +3,37 @@
 SQLite runs in WAL mode so readers never wait for the poller. Its transactions are begun
 explicitly: ``write()`` takes the write lock up front (``BEGIN IMMEDIATE``) so a
 read-then-write cannot fail half way with "database is locked".
+
+Every process migrates on start, the CLI on every command. A database already at the newest
+revision is recognised with one query against the revision files' declared IDs, so Alembic is
+imported and run only when there is something to upgrade (a CLI call stays quick).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+<<<<<<< HEAD
 from cloudconnectors.security.files import private_dir, private_file
+=======
+if TYPE_CHECKING:
+    from alembic.config import Config
+>>>>>>> main
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_REVISION_LINE = re.compile(
+    r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)\s*$', re.MULTILINE)
 _SQLITE_BEGIN = "cloudconnectors_sqlite_begin"
+MIGRATION_LOCK_KEY = 0x63634D49  # "ccMI": the advisory lock held while migrating
 
 
 def _private_sqlite_files(database: Path) -> None:
@@ -97,6 +108,8 @@ class Database:
                 raise
 
     def alembic_config(self) -> Config:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
@@ -104,10 +117,46 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (safe to call on every start)."""
+        head = declared_head()
+        if head is not None and head == self.current_revision():
+            return
+        from alembic import command
+
         config = self.alembic_config()
         with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                # Processes starting together (serve and workers) migrate one at a time;
+                # the lock ends with this transaction. SQLite's write lock does the same.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
+    def current_revision(self) -> str | None:
+        """The revision stored in ``alembic_version``; ``None`` for a new or odd database."""
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        except Exception:  # no table yet (or no database): Alembic will say what is wrong
+            return None
+        return str(rows[0][0]) if len(rows) == 1 else None
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def declared_head(versions: Path = MIGRATIONS_DIR / "versions") -> str | None:
+    """The single head of the revision files, read from their ``revision`` and
+    ``down_revision`` lines; ``None`` (so Alembic decides) for anything but a plain chain."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        found = dict((key, value) for key, value in _REVISION_LINE.findall(
+            path.read_text(encoding="utf-8")))
+        if "revision" not in found or not found["revision"]:
+            return None
+        revisions.add(found["revision"])
+        if found.get("down_revision"):
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None

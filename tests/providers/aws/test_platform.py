@@ -39,8 +39,9 @@ def test_missing_platform_credentials(tmp_path: Path, monkeypatch: pytest.Monkey
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    with pytest.raises(AuthenticationFailed, match="no credentials"):
+    with pytest.raises(AuthenticationFailed, match="credentials were not found") as missing:
         platform_account_id(make_settings(tmp_path, fault_proxy.url + "/"))
+    assert "invalid" not in str(missing.value) and "AWS_ACCESS_KEY_ID" in str(missing.value)
 
 
 def test_client_config_is_adaptive_and_bounded() -> None:

@@ -162,3 +162,22 @@ def test_include_and_exclude_lists(tmp_path: Path, scope: dict[str, list[str]],
         sink, _ = poll(lab, tmp_path, scope)
     assert {a.account for a in sink.of_type(VM)} == read
     assert {r.account for r in sink.results} == read
+
+
+def test_a_call_that_times_out_is_retried_then_failed(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from cloudconnectors.demo.gcp_sandbox import Fault
+
+    with gcp_lab() as lab:
+        lab.world.faults.append(Fault("dns/v1/projects", 200, times=6, delay=0.6))
+        base = lab.settings
+        lab.settings = lambda s: replace(  # type: ignore[method-assign]
+            base(s), extra={**base(s).extra, "gcp_timeout_seconds": "0.2",
+                            "gcp_max_attempts": "2"})
+        sink, _ = poll(lab, tmp_path)
+    failed = {r.resource_type: r for r in sink.problems()}
+    assert set(failed) == {"dns.googleapis.com/ManagedZone", "dns.googleapis.com/Policy"}
+    zone = failed["dns.googleapis.com/ManagedZone"]
+    assert zone.outcome is Outcome.FAILED and zone.error_code == "TIMEOUT"
+    assert "after 2 attempts" in (zone.reason or "") and zone.calls == 2

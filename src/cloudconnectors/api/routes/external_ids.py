@@ -7,9 +7,7 @@ from fastapi import APIRouter, status
 from cloudconnectors.api.deps import AdminDep, ContextDep
 from cloudconnectors.api.schemas.common import ErrorOut
 from cloudconnectors.api.schemas.external_ids import ExternalIdOut
-from cloudconnectors.providers.aws.artifacts import trust_policy
-from cloudconnectors.services import platform
-from cloudconnectors.services.external_ids import issue_external_id
+from cloudconnectors.services.external_ids import issue_for_new_role
 
 router = APIRouter(
     prefix="/providers/aws/external-ids",
@@ -20,11 +18,9 @@ router = APIRouter(
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ExternalIdOut)
 def create_external_id(ctx: ContextDep, principal: AdminDep) -> ExternalIdOut:
-    # The account first: an External ID is useless without the account the role must trust.
-    account = platform.platform_account_id(ctx.settings)
-    external_id = issue_external_id(ctx, principal)
+    issued = issue_for_new_role(ctx, principal)
     return ExternalIdOut(
-        external_id=external_id,
-        platform_account_id=account,
-        trust_policy=trust_policy(account, external_id),
+        external_id=issued.external_id,
+        platform_account_id=issued.platform_account_id,
+        trust_policy=issued.trust_policy,
     )

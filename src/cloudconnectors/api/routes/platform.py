@@ -12,12 +12,14 @@ from cloudconnectors.services import platform as service
 router = APIRouter(
     prefix="/platform",
     tags=["platform"],
-    responses={401: {"model": ErrorOut}, 503: {"model": ErrorOut}},
+    responses={401: {"model": ErrorOut}},
 )
 
 
 @router.get("", response_model=PlatformOut)
 def show_platform(ctx: ContextDep, principal: PrincipalDep) -> PlatformOut:
-    account = service.platform_account_id(ctx.settings)
-    setup = service.setup_requirements(account)
-    return PlatformOut.model_validate({"platform_account_id": account, **setup})
+    """200 even without the platform's AWS identity: ``aws.available`` is then false with the
+    reason, and the GCP and Azure guidance is complete."""
+    identity = service.platform_identity(ctx.settings)
+    setup = service.setup_requirements(identity)
+    return PlatformOut.model_validate({"platform_account_id": identity.account_id, **setup})

@@ -137,7 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._token(body)
             return
         fault = world.take_fault(path)
-        if fault is not None:
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        if fault is not None and fault.status != 200:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
             reason = "RATE_LIMIT_EXCEEDED" if fault.status == 429 else None
             self._send(fault.status, error_body(fault.status, "Quota exceeded for quota metric "

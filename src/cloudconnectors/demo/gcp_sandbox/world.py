@@ -21,12 +21,14 @@ Kind = Literal["list", "aggregated", "record"]
 @dataclass
 class Fault:
     """Requests whose path contains ``match`` are answered ``status`` ``times`` times
-    (429 with ``Retry-After``, or a 5xx) before the real answer."""
+    (429 with ``Retry-After``, or a 5xx) before the real answer; with ``delay`` the answer
+    (the real one when ``status`` is 200) comes only after that many seconds."""
 
     match: str
     status: int = 429
     times: int = 1
     retry_after: str | None = "0"
+    delay: float = 0.0
 
 
 @dataclass

@@ -29,6 +29,7 @@ __all__ = [
     "keep_endpoint_host",
     "make_client",
     "platform_account_id",
+    "platform_credentials_missing",
     "platform_credentials_problem",
     "platform_session",
 ]
@@ -115,8 +116,7 @@ def platform_account_id(settings: Settings) -> str:
         sts = make_client(session, "sts", options.home_region, settings, options)
         account = str(sts.get_caller_identity()["Account"])
     except NoCredentialsError:
-        raise AuthenticationFailed(
-            platform_credentials_problem("no credentials were found")) from None
+        raise AuthenticationFailed(platform_credentials_missing()) from None
     except ClientError as exc:
         error = exc.response.get("Error", {})
         reason = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".strip()
@@ -128,10 +128,15 @@ def platform_account_id(settings: Settings) -> str:
     return account
 
 
+_HOW_TO_SET = ("Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run on an "
+               "instance/task role) for the platform's own account, then restart the service.")
+
+
+def platform_credentials_missing() -> str:
+    """The message for a platform that has no AWS identity at all."""
+    return f"the platform's AWS credentials were not found. {_HOW_TO_SET}"
+
+
 def platform_credentials_problem(reason: str) -> str:
     """The message for a platform whose own AWS identity is missing or refused."""
-    return (
-        f"the platform's AWS credentials are invalid: {reason}. Set AWS_ACCESS_KEY_ID and "
-        "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run on an instance/task role) for the "
-        "platform's own account, then restart the service."
-    )
+    return f"the platform's AWS credentials are invalid: {reason}. {_HOW_TO_SET}"

@@ -18,6 +18,7 @@ from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.platform import (
     make_client,
     platform_account_id,
+    platform_credentials_missing,
     platform_credentials_problem,
     platform_session,
 )
@@ -64,8 +65,7 @@ class AwsProvider(Provider):
         try:
             session = assumed_role_session(assume, options.home_region)
         except NoCredentialsError:
-            raise AuthenticationFailed(
-                platform_credentials_problem("no credentials were found")) from None
+            raise AuthenticationFailed(platform_credentials_missing()) from None
         except ClientError as exc:
             raise AuthenticationFailed(_assume_role_fix(exc, credentials, context)) from None
         except BotoCoreError as exc:
