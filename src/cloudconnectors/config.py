@@ -124,9 +124,7 @@ def load_settings(**overrides: object) -> Settings:
         "scheduler_tick_seconds": _env_float("SCHEDULER_TICK_SECONDS", 1.0),
         "poll_lease_seconds": _env_float("POLL_LEASE_SECONDS", 300.0),
         "snapshots_kept": int(_env_float("SNAPSHOTS_KEPT", 10)),
-<<<<<<< HEAD
         "trusted_proxies": parse_networks(_env("TRUSTED_PROXIES"), ENV_PREFIX + "TRUSTED_PROXIES"),
-=======
         "broker_url": _env("BROKER_URL"),
         "queue_prefix": _env("QUEUE_PREFIX", "cloudconnectors"),
         "poll_time_limit_seconds": _env_float("POLL_TIME_LIMIT_SECONDS", 3000.0),
@@ -135,7 +133,6 @@ def load_settings(**overrides: object) -> Settings:
         ),
         "republish_after_seconds": _env_float("REPUBLISH_AFTER_SECONDS", 900.0),
         "tick_batch": int(_env_float("TICK_BATCH", 500)),
->>>>>>> main
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

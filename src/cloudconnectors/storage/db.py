@@ -22,12 +22,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-<<<<<<< HEAD
 from cloudconnectors.security.files import private_dir, private_file
-=======
+
 if TYPE_CHECKING:
     from alembic.config import Config
->>>>>>> main
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _REVISION_LINE = re.compile(
