@@ -1,12 +1,16 @@
-"""Benchmark: every built-in AWS (or GCP) rule over N synthetic assets of realistic shape.
+"""Benchmark: every built-in rule of a provider (AWS, GCP or Azure) over N synthetic assets.
 
-    /work/main/.venv/bin/python benchmarks/evaluate.py              # 1,000,000 assets
+    /work/main/.venv/bin/python benchmarks/evaluate.py              # AWS, 1,000,000 assets
     /work/main/.venv/bin/python benchmarks/evaluate.py --assets 200000 --stream
     /work/main/.venv/bin/python benchmarks/evaluate.py --provider gcp   # CIS GCP rules
+    /work/main/.venv/bin/python benchmarks/evaluate.py --provider azure   # CIS Azure rules
+    /work/main/.venv/bin/python benchmarks/evaluate.py --provider azure --heavy
 
 Assets are generated in-process (never stored): a pool of varied records per type (instances,
 security groups, buckets, users, NACLs, VPCs, RDS, KMS keys, volumes, ENIs...) is built first
-and cycled with fresh keys, so the timing is the engine's. The result stream is folded by the
+and cycled with fresh keys, so the timing is the engine's. ``--provider azure`` uses the ARM and
+Graph records of ``benchmarks/azure_inventory.py`` (NSGs, VNets, storage accounts, key vaults,
+web apps, flow logs, role assignments, Entra users...) instead. The result stream is folded by the
 same ``ResultTally`` the service uses. Reports assets/s, (asset x applicable rule) evaluations
 per second, and peak RSS. ``--stream`` generates items lazily while evaluating (generation
 time then counts too, memory stays flat). ``--provider gcp`` runs the GCP rules over the
@@ -186,16 +190,25 @@ MAKERS: dict[str, Any] = {
 }
 
 
-def generate(total: int, seed: int = 7) -> Iterator[InventoryItem]:
+def generate(total: int, seed: int = 7, provider: str = "aws",
+             heavy: bool = False) -> Iterator[InventoryItem]:
+    mix, regions, make = MIX, REGIONS, MAKERS.__getitem__
+    if provider == "azure":
+        import azure_inventory
+
+        mix = azure_inventory.HEAVY_MIX if heavy else azure_inventory.MIX
+        regions, make = azure_inventory.REGIONS, azure_inventory.maker
     r = random.Random(seed)
-    pools = {t: [MAKERS[t](r, i) for i in range(POOL)] for t, _ in MIX}
-    weights = [w for _, w in MIX]
-    types = r.choices([t for t, _ in MIX], weights=weights, k=10_000)
+    pools = {t: [make(t)(r, i) for i in range(POOL)] for t, _ in mix}
+    weights = [w for _, w in mix]
+    types = r.choices([t for t, _ in mix], weights=weights, k=10_000)
     for n in range(total):
         type_ = types[n % 10_000]
         data = pools[type_][n % POOL]
-        yield InventoryItem(f"{n:032x}", type_, REGIONS[n % len(REGIONS)], f"id-{n}", None,
-                            data)
+        region = "global" if type_.startswith(("Microsoft.Graph/", "Microsoft.Authorization/",
+                                               "Microsoft.Security/")) \
+            else regions[n % len(regions)]
+        yield InventoryItem(f"{n:032x}", type_, region, f"id-{n}", None, data)
 
 
 def peak_rss_mb() -> float:
@@ -262,9 +275,12 @@ def stored(total: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=1_000_000)
-    parser.add_argument("--provider", choices=("aws", "gcp"), default="aws")
+    parser.add_argument("--provider", choices=("aws", "gcp", "azure"), default="aws")
     parser.add_argument("--stream", action="store_true",
                         help="generate while evaluating instead of materializing first")
+    parser.add_argument("--heavy", action="store_true",
+                        help="azure: leave out VMs, disks, NICs and public IPs (no CIS rule "
+                        "reads them), so nearly every asset meets several rules")
     parser.add_argument("--stored", type=int, metavar="N",
                         help="measure the service path over N assets stored in SQLite")
     args = parser.parse_args()
@@ -273,12 +289,16 @@ def main() -> None:
         return
 
     engine = engine_for(args.provider)
-    make = generate
-    regions = REGIONS
+    make: Any = generate
+    regions: Any = REGIONS
     if args.provider == "gcp":
         import gcp_assets
 
         make, regions = gcp_assets.generate, gcp_assets.REGIONS
+    elif args.provider == "azure":
+        def make(total: int) -> Iterator[InventoryItem]:
+            return generate(total, provider="azure", heavy=args.heavy)
+        regions = ()  # Azure: regions in use come from the inventory
     resource_rules = sum(isinstance(r, ResourceRule) for r in engine.rules)
     t0 = time.perf_counter()
     items: Any = make(args.assets) if args.stream else list(make(args.assets))
@@ -296,6 +316,7 @@ def main() -> None:
 
     counts = tally.rule_counts()
     failures = sum(c.failed for c in counts.values())
+    print(f"provider: {args.provider}{' (heavy mix)' if args.heavy else ''}")
     print(f"rules: {len(engine.rules)} ({resource_rules} per-resource, "
           f"{len(engine.rules) - resource_rules} account-level)")
     print(f"assets: {args.assets:,} ({'streamed' if args.stream else 'pre-generated'} "

@@ -59,6 +59,13 @@ class Settings:
     poll_concurrency: int = 4
     schedule_jitter_fraction: float = 0.1
     pending_grace_minutes: int = 15
+    # Scale-out (Celery): unset broker = the embedded scheduler polls in-process.
+    broker_url: str | None = None
+    queue_prefix: str = "cloudconnectors"  # queues <prefix>.polls, <prefix>.evaluations
+    poll_time_limit_seconds: float = 3000.0  # hard limit; the soft limit is 90% of it
+    broker_visibility_timeout_seconds: float | None = None  # default: hard limit + 600
+    republish_after_seconds: float = 900.0  # a queued run the broker may have lost
+    tick_batch: int = 500
     # Inventory: complete snapshots kept per connector (for diffs), assets per insert batch.
     snapshots_kept: int = 10
     asset_batch_size: int = 500
@@ -67,6 +74,13 @@ class Settings:
     @property
     def secret_key_file(self) -> Path:
         return self.data_dir / "secret.key"
+
+    @property
+    def visibility_timeout(self) -> float:
+        """Longer than the longest poll, so the broker never redelivers a running poll."""
+        if self.broker_visibility_timeout_seconds is not None:
+            return self.broker_visibility_timeout_seconds
+        return self.poll_time_limit_seconds + 600.0
 
 
 def default_data_dir() -> Path:
@@ -93,6 +107,14 @@ def load_settings(**overrides: object) -> Settings:
         "scheduler_tick_seconds": _env_float("SCHEDULER_TICK_SECONDS", 1.0),
         "poll_lease_seconds": _env_float("POLL_LEASE_SECONDS", 300.0),
         "snapshots_kept": int(_env_float("SNAPSHOTS_KEPT", 10)),
+        "broker_url": _env("BROKER_URL"),
+        "queue_prefix": _env("QUEUE_PREFIX", "cloudconnectors"),
+        "poll_time_limit_seconds": _env_float("POLL_TIME_LIMIT_SECONDS", 3000.0),
+        "broker_visibility_timeout_seconds": (
+            _env_float("BROKER_VISIBILITY_TIMEOUT_SECONDS", 0.0) or None
+        ),
+        "republish_after_seconds": _env_float("REPUBLISH_AFTER_SECONDS", 900.0),
+        "tick_batch": int(_env_float("TICK_BATCH", 500)),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

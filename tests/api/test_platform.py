@@ -56,7 +56,17 @@ def test_platform_names_its_account_and_every_cloud_requirement(
     viewer = next(r for r in body["gcp"]["roles"] if r["role"] == "roles/viewer")
     assert "compute.instances.list" in viewer["permissions"]
     assert body["azure"]["role"] == "Reader"
-    assert "Microsoft.Compute/virtualMachines/read" in body["azure"]["minimal_permissions"]
+    azure = body["azure"]
+    assert "Microsoft.Compute/virtualMachines/read" in azure["minimal_permissions"]
+    assert len(azure["minimal_permissions"]) == 6
+    assert azure["commands"]["reader"] == (
+        "az role assignment create --assignee <application-id> --role Reader "
+        "--scope /subscriptions/<subscription-id>")
+    assert azure["custom_role"]["Actions"] == azure["minimal_permissions"]
+    assert "Microsoft.Authorization/roleAssignments@2022-04-01" in azure["bicep"]
+    assert {"Directory.Read.All", "Policy.Read.All"} <= {
+        p["permission"] for p in azure["graph_permissions"]}
+    assert azure["commands"]["graph"][-1].startswith("az ad app permission admin-consent")
 
 
 @pytest.mark.usefixtures("aws_platform")

@@ -53,6 +53,7 @@ def test_frameworks_list(client: TestClient, viewer: Person) -> None:
     frameworks = {f["id"]: f for f in answer.json()["items"]}
     assert frameworks["cis_gcp_4_0_0"]["provider"] == "gcp"
     cis = frameworks[CIS]
+    assert frameworks["cis_azure_5_0_0"]["provider"] == "azure"
     assert {k: cis[k] for k in ("id", "provider", "version")} == {
         "id": CIS, "provider": "aws", "version": "3.0.0"}
     assert cis["controls"] == cis["automated"] + cis["manual"] and cis["automated"] > 0
@@ -132,7 +133,9 @@ def test_overview_lists_every_connector(
     assert items["not-polled-yet"]["connector_id"] == waiting
     assert items["not-polled-yet"]["evaluated_at"] is None
     assert items["not-polled-yet"]["score"] is None and items["not-polled-yet"]["trend"] == []
-    assert items["corp-azure"]["framework"] is None
+    # An Azure connector gets CIS Azure on the Overview; not evaluated yet, so no score.
+    assert items["corp-azure"]["framework"] == "cis_azure_5_0_0"
+    assert items["corp-azure"]["evaluated_at"] is None and items["corp-azure"]["score"] is None
     # Naming the framework keeps only the connectors it applies to; trend is bounded.
     only = client.get(f"{API}/reports", params={"framework": CIS, "trend": 1},
                       headers=viewer.headers).json()["items"]

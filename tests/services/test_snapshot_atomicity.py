@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import threading
 from collections.abc import Iterator
 
@@ -55,10 +56,14 @@ def test_reader_during_slow_polls_sees_only_complete_snapshots(
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        for vms in (9, 3, 7):  # sizes 3*vms*... vary so a mix would show in the count too
+        # Sizes vary so a mix would show in the count too. On a loaded machine the reader
+        # is slower, so poll on (bounded) until it has overlapped enough polls.
+        for polls, vms in enumerate(itertools.cycle((9, 3, 7)), start=1):
             fake.plan = Plan(vms=vms, others=3, regions=("a", "b", "c"), asset_delay=0.004)
             sizes[fake.generation + 1] = (vms + 3) * 3
             polling.poll_now(ctx, connector_id)
+            if polls >= 30 or (polls >= 3 and len(seen) > 10 and len(api_seen) > 5):
+                break
     finally:
         stop.set()
         reader.join(10)

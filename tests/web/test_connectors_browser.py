@@ -86,6 +86,25 @@ def test_create_aws_connector_then_it_goes_online_and_refreshes(
     screenshot(page, "06-connector-online")
 
 
+def test_azure_form_gives_the_setup_steps_commands_and_bicep(
+    page: Page, ctx: AppContext, admin_user: Person
+) -> None:
+    ui_sign_in(page, admin_user.email)
+    drawer = open_drawer(page, "Microsoft Azure")
+    expect(drawer.locator("#nc-azure-steps")).to_contain_text("Certificates & secrets")
+    expect(drawer.locator("#nc-azure-steps")).to_contain_text("not the Secret ID")
+    drawer.get_by_text("Commands: role assignment").click()
+    commands = drawer.locator("#nc-azure-commands")
+    expect(commands).to_contain_text("az role assignment create --assignee <application-id> "
+                                     "--role Reader --scope /subscriptions/<subscription-id>")
+    expect(commands).to_contain_text("az ad app permission admin-consent")
+    expect(commands).to_contain_text("Policy.Read.All")
+    drawer.get_by_text("Bicep: assign Reader").click()
+    expect(drawer.locator("#nc-azure-bicep")).to_contain_text(
+        "Microsoft.Authorization/roleAssignments@2022-04-01")
+    screenshot(page, "07a-azure-setup-guide")
+
+
 def test_run_frequency_of_30_is_refused_next_to_the_field(
     page: Page, ctx: AppContext, admin_user: Person
 ) -> None:

@@ -159,7 +159,7 @@ def _wait_for_first_polls(client: httpx.Client, port: int) -> dict[str, dict[str
 
 
 def _evaluated(data_dir: Path, connectors: dict[str, dict[str, object]]) -> bool:
-    """Whether the AWS and GCP connectors' polls were evaluated into their CIS reports with
+    """Whether the AWS, GCP and Azure connectors' polls were evaluated into their CIS reports with
     a score (read from the demo's own database)."""
     from cloudconnectors.domain.errors import NotFound
     from cloudconnectors.services.reports import get_report
@@ -169,7 +169,8 @@ def _evaluated(data_dir: Path, connectors: dict[str, dict[str, object]]) -> bool
     db = Database(f"sqlite:///{data_dir / 'cloudconnectors.db'}")
     scored = []
     try:
-        for provider, framework in (("aws", "cis_aws_3_0_0"), ("gcp", "cis_gcp_4_0_0")):
+        for provider, framework in (("aws", "cis_aws_3_0_0"), ("gcp", "cis_gcp_4_0_0"),
+                                    ("azure", "cis_azure_5_0_0")):
             with db.read() as session:
                 row = session.get(ConnectorRow, connectors[provider]["id"])
                 assert row is not None

@@ -25,9 +25,14 @@ DEBUG_ENV = "CLOUDCONNECTORS_DEBUG"
 # a test checks each summary against the command's own docstring.
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("cloudconnectors.cli.serve:serve",
-              "Run the web portal, the REST API and the scheduler."),
+              "Run the web portal, the REST API and the scheduler (the tick, with a broker)."),
     "worker": ("cloudconnectors.cli.worker:worker",
                "Poll due connectors until stopped (Ctrl-C or SIGTERM); no web server."),
+    "scheduler": ("cloudconnectors.cli.scheduler:scheduler",
+                  "Queue due connectors for the Celery workers until stopped (needs a broker)."),
+    "status": ("cloudconnectors.cli.status:status",
+               "Connectors by status, runs queued and running, late connectors; with a broker "
+               "also the queue depths and the workers that answered."),
     "connectors": ("cloudconnectors.cli.connectors:connectors",
                    "Manage connectors (AWS accounts, GCP projects, Azure subscriptions)."),
     "users": ("cloudconnectors.cli.users:users", "Create and list users."),

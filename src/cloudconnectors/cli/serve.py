@@ -13,17 +13,16 @@ from cloudconnectors.services.context import AppContext
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 def serve(host: str, port: int, log_level: str) -> None:
-    """Run the web portal, the REST API and the scheduler."""
+    """Run the web portal, the REST API and the scheduler (the tick, with a broker)."""
     import uvicorn
 
-    from cloudconnectors.composition import create_app, embedded_scheduler
+    from cloudconnectors.composition import create_app, start_polling
 
     ctx = AppContext.create()
     app = create_app(ctx)
-    scheduler = embedded_scheduler(ctx)
-    scheduler.start()
+    poller = start_polling(ctx)  # embedded scheduler, or the scale-out tick with a broker
     try:
         uvicorn.run(app, host=host, port=port, log_level=log_level)
     finally:
-        scheduler.stop()
+        poller.stop()
         ctx.close()

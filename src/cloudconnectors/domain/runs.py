@@ -16,6 +16,7 @@ class Outcome(StrEnum):
 
 
 class RunState(StrEnum):
+    QUEUED = "queued"  # claimed by the scale-out tick, waiting for a Celery worker
     RUNNING = "running"
     SUCCEEDED = "succeeded"  # everything read
     PARTIAL = "partial"  # online, with a warning listing what was skipped

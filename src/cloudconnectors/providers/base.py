@@ -129,7 +129,7 @@ class ResourceTypeInfo:
 
     type: str
     service: str
-    scope: str  # "regional" or "global"
+    scope: str  # "regional" or "global"; "project" for a type read once per GCP project
 
 
 class Provider(ABC):

@@ -17,6 +17,7 @@ from cloudconnectors.rules.model import Rule
 CATALOGS: dict[str, str] = {
     "aws": "cloudconnectors.rules.aws.catalog",
     "gcp": "cloudconnectors.rules.gcp.catalog",
+    "azure": "cloudconnectors.rules.azure.catalog",
 }
 
 

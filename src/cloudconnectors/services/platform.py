@@ -21,6 +21,7 @@ from cloudconnectors.config import Settings
 from cloudconnectors.domain.errors import ProviderError
 from cloudconnectors.providers.aws import artifacts as aws_artifacts
 from cloudconnectors.providers.aws.declarations import Group
+from cloudconnectors.providers.azure import setup as azure_setup
 from cloudconnectors.providers.gcp.setup import setup_guide
 
 __all__ = [
@@ -62,17 +63,6 @@ def platform_identity(settings: Settings) -> PlatformIdentity:
         return PlatformIdentity(platform_account_id(settings))
     except PlatformUnavailable as exc:
         return PlatformIdentity(None, str(exc))
-
-
-AZURE_ROLE = "Reader"
-AZURE_MINIMAL_PERMISSIONS = (
-    "Microsoft.Compute/virtualMachines/read",
-    "Microsoft.Resources/subscriptions/resourceGroups/read",
-    "Microsoft.Network/networkInterfaces/read",
-    "Microsoft.Network/publicIPAddresses/read",
-    "Microsoft.Network/virtualNetworks/read",
-    "Microsoft.Network/networkSecurityGroups/read",
-)
 
 
 def trust_policy_hint(platform_account: str, external_id: str) -> str:
@@ -123,15 +113,5 @@ def setup_requirements(identity: PlatformIdentity) -> dict[str, Any]:
     return {
         "aws": _aws_requirements(identity),
         "gcp": setup_guide(),
-        "azure": {
-            "role": AZURE_ROLE,
-            "minimal_permissions": list(AZURE_MINIMAL_PERMISSIONS),
-            "steps": [
-                "Register an application in Microsoft Entra ID and create a client secret.",
-                f"Assign it the {AZURE_ROLE} role on the subscription (or, for inventory "
-                "only, a custom role with the permissions below).",
-                "Create the connector with the application, directory and subscription IDs "
-                "and the secret as authentication_key.",
-            ],
-        },
+        "azure": azure_setup.guide(),
     }

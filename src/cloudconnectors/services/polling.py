@@ -153,10 +153,15 @@ def run_poll(
     trigger: Trigger,
     worker_id: str,
     observer: CollectionSink | None = None,
+    run_id: str | None = None,
 ) -> PollSummary:
-    """Poll a connector whose lease ``worker_id`` already holds; see the module docstring."""
+    """Poll a connector whose lease ``worker_id`` already holds; see the module docstring.
+
+    ``run_id`` names a run the scale-out tick queued: the poll carries it on instead of
+    creating a run of its own (a redelivered task redoes the same run, never a second one).
+    """
     try:
-        started = _start(ctx, connector_id, trigger, worker_id)
+        started = _start(ctx, connector_id, trigger, worker_id, run_id)
     except BaseException:
         release_lease(ctx, connector_id, worker_id)
         raise
@@ -196,7 +201,13 @@ def _failure(message: str, writer: SnapshotWriter) -> _Collected:
 # -- 1. start ------------------------------------------------------------------------------
 
 
-def _start(ctx: AppContext, connector_id: str, trigger: Trigger, worker_id: str) -> _Started:
+def _start(
+    ctx: AppContext,
+    connector_id: str,
+    trigger: Trigger,
+    worker_id: str,
+    run_id: str | None = None,
+) -> _Started:
     now = utcnow()
     with ctx.db.write() as session:
         row = session.get(ConnectorRow, connector_id, with_for_update=True)
@@ -207,13 +218,17 @@ def _start(ctx: AppContext, connector_id: str, trigger: Trigger, worker_id: str)
         state = connector_repo.state_of(row)
         if state.status is Status.REFRESHING:
             # We hold the lease, so whoever set ``refreshing`` lost theirs: close its leftovers.
-            run_repo.fail_unfinished(session, row.id, DIED_MESSAGE, now)
+            run_repo.fail_unfinished(session, row.id, DIED_MESSAGE, now, keep=run_id)
             inventory_repo.discard_unfinished(session, row.id)
             event = states.Event.poll_reclaimed()
         else:
             event = states.Event.poll_started()
         connector_repo.store_state(row, states.apply(state, event))
-        run = run_repo.create(session, row.tenant_id, row.id, trigger, worker_id)
+        queued = session.get(PollRunRow, run_id) if run_id else None
+        if queued is not None:
+            run = run_repo.start_queued(queued, worker_id, now)
+        else:
+            run = run_repo.create(session, row.tenant_id, row.id, trigger, worker_id)
         snapshot_id = inventory_repo.create(session, row.tenant_id, row.id, run.id)
         run.snapshot_id = snapshot_id
         return _Started(row.tenant_id, row.id, row.provider, run.id, snapshot_id, worker_id)

@@ -29,6 +29,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _REVISION_LINE = re.compile(
     r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)\s*$', re.MULTILINE)
 _SQLITE_BEGIN = "cloudconnectors_sqlite_begin"
+MIGRATION_LOCK_KEY = 0x63634D49  # "ccMI": the advisory lock held while migrating
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -108,6 +109,11 @@ class Database:
 
         config = self.alembic_config()
         with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                # Processes starting together (serve and workers) migrate one at a time;
+                # the lock ends with this transaction. SQLite's write lock does the same.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

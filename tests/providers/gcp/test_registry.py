@@ -41,3 +41,11 @@ def test_the_two_roles_cover_every_permission_and_the_guide_names_them() -> None
             "--role=roles/iam.securityReviewer") in commands
     assert 'role    = each.value' in guide["terraform"]
     assert '"sqladmin.googleapis.com",' in guide["terraform"]
+
+
+def test_the_provider_lists_every_collected_type() -> None:
+    from cloudconnectors.providers.gcp.provider import GcpProvider
+
+    listed = {info.type for info in GcpProvider().resource_types()}
+    assert listed == {r.type for r in RESOURCES if r.emit} | {
+        "serviceusage.googleapis.com/Service"}

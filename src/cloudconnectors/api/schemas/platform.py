@@ -57,10 +57,30 @@ class GcpSetupOut(BaseModel):
     steps: list[str]
 
 
+class AzureGraphPermissionOut(BaseModel):
+    permission: str
+    reads: str = Field(description="What the connector reads with it.")
+    optional: bool
+
+
+class AzureCommandsOut(BaseModel):
+    reader: str = Field(description="az command assigning Reader (full posture).")
+    inventory_only: list[str] = Field(
+        description="az commands creating and assigning the six-action inventory role.")
+    graph: list[str] = Field(description="az commands adding the Graph permissions and "
+                                         "granting admin consent.")
+
+
 class AzureSetupOut(BaseModel):
     role: str
+    reader_role_id: str
     minimal_permissions: list[str] = Field(description="Enough for inventory alone.")
+    graph_permissions: list[AzureGraphPermissionOut] = Field(
+        description="Optional Microsoft Graph application permissions (identity controls).")
     steps: list[str]
+    commands: AzureCommandsOut
+    custom_role: dict[str, Any] = Field(description="The inventory-only role definition.")
+    bicep: str = Field(description="A Bicep file assigning Reader on the subscription.")
 
 
 class PlatformOut(BaseModel):

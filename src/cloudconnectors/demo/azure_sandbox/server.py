@@ -41,7 +41,10 @@ class _Server(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.1"  # keep-alive: one TLS handshake per client connection
+    # Headers and body leave in one write, without Nagle's delay (else ~40 ms per answer).
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
     server: _Server
 
     def log_message(self, format: str, *args: object) -> None:

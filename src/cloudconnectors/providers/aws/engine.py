@@ -8,8 +8,8 @@ so spreading work across services and regions is what keeps a poll fast and poli
 Per-item detail calls fan out on a second bounded pool, one page at a time.
 
 Streaming: items go to the sink page by page; nothing holds more than one page per task.
-**Sink calls are serialised by the engine with one lock**, so sinks need not be
-thread-safe. Each task ends with exactly one ``sink.report(CollectorResult)``.
+**Sink calls are serialised by the engine** (``collecting.SerialSink``), so sinks need not
+be thread-safe. Each task ends with exactly one ``sink.report(CollectorResult)``.
 
 Errors are data: every exception from a call is classified (``faults.classify``) into the
 collector's outcome; a refused or failed per-item detail makes the collector PARTIAL and is
@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from cloudconnectors.providers.aws.metering import Meter, Tally
 from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.permissions import iam_action
 from cloudconnectors.providers.base import CollectionSink
+from cloudconnectors.providers.collecting import SerialSink, SinkFailed, run_bounded
 
 __all__ = ["ERRORS_KEY", "ClientSource", "Engine"]
 
@@ -47,10 +48,6 @@ ClientSource = Callable[[str, str], Any]
 # (service) -> the regions where AWS offers it (empty: unknown, try everywhere);
 # None: the installed SDK does not know the service (AWS retired it, e.g. QLDB).
 RegionsOffered = Callable[[str], frozenset[str] | None]
-
-
-class _SinkFailed(Exception):
-    """The sink refused an asset; raised out of ``collect`` rather than classified."""
 
 
 @dataclass(frozen=True)
@@ -122,9 +119,9 @@ class Engine:
         self._options = options
         self._meter = meter
         self._offered = offered
-        self._sink_lock = threading.Lock()
 
-    def run(self, regions: Sequence[str], sink: CollectionSink) -> None:
+    def run(self, regions: Sequence[str], raw_sink: CollectionSink) -> None:
+        sink = SerialSink(raw_sink)
         tasks: list[_Task] = []
         for resource in self._resources:
             if resource.scope is Scope.GLOBAL:
@@ -133,14 +130,14 @@ class Engine:
             offered = self._offered(resource.service)
             if offered is None:
                 for region in regions:
-                    self._report(sink, _result(_Task(resource, region), Outcome.SKIPPED, Tally(),
-                                 reason=f"{resource.service} is not known to the installed "
-                                 "AWS SDK (the service may be retired)"))
+                    sink.report(_result(_Task(resource, region), Outcome.SKIPPED, Tally(),
+                                reason=f"{resource.service} is not known to the installed "
+                                "AWS SDK (the service may be retired)"))
                 continue
             for region in regions:
                 if offered and region not in offered:
-                    self._report(sink, _result(_Task(resource, region), Outcome.SKIPPED, Tally(),
-                                 reason=f"{resource.service} is not offered in {region}"))
+                    sink.report(_result(_Task(resource, region), Outcome.SKIPPED, Tally(),
+                                reason=f"{resource.service} is not offered in {region}"))
                 else:
                     tasks.append(_Task(resource, region))
         # Interleave regions so the first tasks started are spread over all of them.
@@ -150,37 +147,17 @@ class Engine:
                                 thread_name_prefix="aws-detail") as details, \
                 ThreadPoolExecutor(self._options.concurrency,
                                    thread_name_prefix="aws-collect") as pool:
+            options = self._options
             try:
-                self._schedule(tasks, pool, lambda task: self._collect(task, sink, details))
-            except _SinkFailed as failed:
+                run_bounded(
+                    tasks, lambda task: self._collect(task, sink, details), pool,
+                    concurrency=options.concurrency,
+                    limits=lambda t: ((("region", t.region), options.per_region),
+                                      (("slot", t.slot), options.per_service)))
+            except SinkFailed as failed:
                 raise (failed.__cause__ or failed) from None
 
-    def _schedule(self, tasks: list[_Task], pool: ThreadPoolExecutor,
-                  work: Callable[[_Task], None]) -> None:
-        pending = list(tasks)
-        running: dict[Future[None], _Task] = {}
-        per_region: Counter[str] = Counter()
-        per_slot: Counter[tuple[str, str]] = Counter()
-        while pending or running:
-            index = 0
-            while index < len(pending) and len(running) < self._options.concurrency:
-                task = pending[index]
-                if (per_region[task.region] < self._options.per_region
-                        and per_slot[task.slot] < self._options.per_service):
-                    pending.pop(index)
-                    per_region[task.region] += 1
-                    per_slot[task.slot] += 1
-                    running[pool.submit(work, task)] = task
-                else:
-                    index += 1
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = running.pop(future)
-                per_region[task.region] -= 1
-                per_slot[task.slot] -= 1
-                future.result()  # _collect never raises; a bug here should surface
-
-    def _collect(self, task: _Task, sink: CollectionSink, details: ThreadPoolExecutor) -> None:
+    def _collect(self, task: _Task, sink: SerialSink, details: ThreadPoolExecutor) -> None:
         resource = task.resource
         tally = Tally()
         problems = _Problems()
@@ -194,9 +171,9 @@ class Engine:
                 for page in _pages(resource, reader):
                     assets = self._assets(task, page, reader, details, problems, tally)
                     for asset in assets:
-                        self._add(sink, asset)
+                        sink.add(asset)
                         count += 1
-        except _SinkFailed:
+        except SinkFailed:
             raise  # storage failing makes the poll meaningless: not a collector outcome
         except Exception as exc:
             fault = classify(exc, resource.service)
@@ -204,10 +181,10 @@ class Engine:
             reason = fault.reason
             if count and outcome is not Outcome.SKIPPED:
                 outcome, reason = Outcome.PARTIAL, f"stopped after {count} items: {reason}"
-            self._report(sink, _result(task, outcome, tally, count=count, reason=reason,
-                                       code=fault.code, permission=fault.permission))
+            sink.report(_result(task, outcome, tally, count=count, reason=reason,
+                                code=fault.code, permission=fault.permission))
             return
-        self._report(sink, _summarise(task, tally, count, problems))
+        sink.report(_summarise(task, tally, count, problems))
 
     def _assets(self, task: _Task, page: list[dict[str, Any]], reader: _TaskReader,
                 details: ThreadPoolExecutor, problems: _Problems,
@@ -240,16 +217,6 @@ class Engine:
             name=None if name is None else str(name), data=jsonable(item),
         )
 
-    def _add(self, sink: CollectionSink, asset: CollectedAsset) -> None:
-        with self._sink_lock:
-            try:
-                sink.add(asset)
-            except Exception as exc:
-                raise _SinkFailed(str(exc)) from exc
-
-    def _report(self, sink: CollectionSink, result: CollectorResult) -> None:
-        with self._sink_lock:
-            sink.report(result)
 
 
 def _pages(resource: ResourceType, reader: _TaskReader) -> Iterator[list[dict[str, Any]]]:

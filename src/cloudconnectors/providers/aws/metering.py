@@ -11,18 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from cloudconnectors.providers.aws.faults import THROTTLING_CODES
+from cloudconnectors.providers.collecting import Tally
 
 __all__ = ["Meter", "Tally"]
-
-
-@dataclass
-class Tally:
-    calls: int = 0
-    throttled: int = 0
 
 
 class Meter:

@@ -14,8 +14,8 @@ from cloudconnectors.providers.azure.resources.graph import GRAPH_PERMISSIONS
 
 __all__ = [
     "GRAPH_APP_ID", "GRAPH_ROLE_IDS", "READER_ROLE_ID", "bicep_role_assignment",
-    "custom_role_definition", "graph_commands", "inventory_role_commands", "reader_command",
-    "steps",
+    "custom_role_definition", "graph_commands", "guide", "inventory_role_commands",
+    "reader_command", "steps",
 ]
 
 READER_ROLE_ID = "acdd72a7-3385-48ef-bd42-f606fba81ae7"  # built-in Reader
@@ -113,3 +113,32 @@ def steps() -> list[str]:
         "Create the connector with the application, directory and subscription IDs and the "
         "secret value as authentication_key.",
     ]
+
+
+GRAPH_USES = {
+    "Directory.Read.All": "organization, users, group settings",
+    "Policy.Read.All": "authorization policy, security defaults, conditional access, named "
+                       "locations",
+    "AuditLog.Read.All": "MFA registration details",
+    "RoleManagement.Read.Directory": "directory roles and their members",
+    "Policy.Read.DeviceConfiguration": "device registration policy",
+}
+
+
+def guide(application_id: str = APP, subscription_id: str = SUBSCRIPTION) -> dict[str, Any]:
+    """Everything the portal form and ``GET /platform`` show for Azure, in one place."""
+    return {
+        "role": "Reader",
+        "reader_role_id": READER_ROLE_ID,
+        "minimal_permissions": list(INVENTORY_ACTIONS),
+        "graph_permissions": [{"permission": p, "reads": GRAPH_USES[p], "optional": True}
+                              for p in GRAPH_PERMISSIONS],
+        "steps": steps(),
+        "commands": {
+            "reader": reader_command(application_id, subscription_id),
+            "inventory_only": inventory_role_commands(application_id, subscription_id),
+            "graph": graph_commands(application_id),
+        },
+        "custom_role": custom_role_definition(subscription_id),
+        "bicep": bicep_role_assignment(),
+    }

@@ -20,6 +20,7 @@ from cloudconnectors.providers.gcp.auth import signed_in
 from cloudconnectors.providers.gcp.credentials import GcpCredentials
 from cloudconnectors.providers.gcp.diagnostics import diagnose
 from cloudconnectors.providers.gcp.options import GcpOptions
+from cloudconnectors.providers.gcp.preflight import SERVICE_TYPE
 from cloudconnectors.providers.gcp.projects import ProjectScope
 from cloudconnectors.providers.gcp.resources import RESOURCES, VM_TYPE
 from cloudconnectors.providers.gcp.session import GcpSession
@@ -50,4 +51,5 @@ class GcpProvider(Provider):
         return diagnose(results, public_credentials)
 
     def resource_types(self) -> list[ResourceTypeInfo]:
-        return [ResourceTypeInfo(r.type, r.api, "project") for r in RESOURCES if r.emit]
+        listed = [ResourceTypeInfo(r.type, r.api, "project") for r in RESOURCES if r.emit]
+        return [*listed, ResourceTypeInfo(SERVICE_TYPE, "serviceusage", "project")]

@@ -18,6 +18,7 @@ from cloudconnectors.domain.errors import NotFound
 BUILTIN: dict[str, str] = {
     "cis_aws_3_0_0": "cis_aws_3_0_0.json",
     "cis_gcp_4_0_0": "cis_gcp_4_0_0.json",
+    "cis_azure_5_0_0": "cis_azure_5_0_0.json",
 }
 CUSTOM_FRAMEWORK_ID = "custom"
 

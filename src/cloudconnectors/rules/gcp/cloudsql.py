@@ -48,9 +48,12 @@ class FlagControl:
         return self.flag.replace("cloudsql.", "").replace(" ", "_").replace("-", "_")
 
 
-def _flags(data: Data) -> dict[str, str]:
-    return {str(f.get("name", "")).lower(): str(f.get("value", "")).lower()
-            for f in (data.get("settings") or {}).get("databaseFlags") or []}
+def flag_value(data: Data, flag: str) -> str | None:
+    """The (lower-cased) value of one database flag, or None when it is not set."""
+    for entry in (data.get("settings") or {}).get("databaseFlags") or ():
+        if str(entry.get("name", "")).lower() == flag:
+            return str(entry.get("value", "")).lower()
+    return None
 
 
 def engine_of(data: Data) -> str:
@@ -60,7 +63,7 @@ def engine_of(data: Data) -> str:
 def check_flag(control: FlagControl, data: Data, ctx: Context) -> Verdict:
     if engine_of(data) != control.engine:
         return not_applicable(f"{data['databaseVersion']} instance")
-    value = _flags(data).get(control.flag.lower())
+    value = flag_value(data, control.flag.lower())
     if control.allowed is None:
         return failed(f"{control.flag} is set to {value}") if value is not None else PASS
     effective = value if value is not None else control.default

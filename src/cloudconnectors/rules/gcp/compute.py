@@ -51,7 +51,6 @@ def _emails(data: Data) -> list[tuple[str, list[str]]]:
 @resource_rule(
     id="gcp.compute.instance_no_default_service_account", title="VMs do not use the default "
     "Compute Engine service account", severity=Severity.MEDIUM, resource_type=INSTANCE,
-    needs=("name",),
     rationale="The default service account holds Editor on the project, so any process on "
     "the VM can change almost anything in it.",
     remediation="Stop the VM, give it a dedicated service account with only the roles it "
@@ -66,7 +65,7 @@ def no_default_sa(data: Data, ctx: Context) -> Verdict:
 @resource_rule(
     id="gcp.compute.instance_default_sa_no_full_access", title="VMs do not use the default "
     "service account with full access to all Cloud APIs", severity=Severity.HIGH,
-    resource_type=INSTANCE, needs=("name",),
+    resource_type=INSTANCE,
     rationale="The default account with the cloud-platform scope lets every process on the "
     "VM use all of the account's Editor rights through the metadata server.",
     remediation="Stop the VM and either switch to a dedicated service account or limit the "
@@ -82,7 +81,7 @@ def default_sa_full_access(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="gcp.compute.instance_block_project_ssh_keys", title="VMs block project-wide SSH "
-    "keys", severity=Severity.MEDIUM, resource_type=INSTANCE, needs=("name",),
+    "keys", severity=Severity.MEDIUM, resource_type=INSTANCE,
     rationale="A project-wide key opens every VM of the project; one leaked key is then "
     "access to all of them.",
     remediation="Set the instance metadata block-project-ssh-keys=TRUE (or use OS Login).")
@@ -124,7 +123,7 @@ def os_login(view: SnapshotView) -> Iterator[AccountVerdict]:
 
 @resource_rule(
     id="gcp.compute.instance_serial_port_disabled", title="Connecting to serial ports is "
-    "off for VMs", severity=Severity.MEDIUM, resource_type=INSTANCE, needs=("name",),
+    "off for VMs", severity=Severity.MEDIUM, resource_type=INSTANCE,
     rationale="The interactive serial console accepts connections from any address and "
     "is not covered by firewall rules.",
     remediation="Set the instance metadata serial-port-enable=FALSE (or remove it).")
@@ -136,7 +135,7 @@ def serial_port(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="gcp.compute.instance_no_ip_forwarding", title="IP forwarding is off for VMs",
-    severity=Severity.MEDIUM, resource_type=INSTANCE, needs=("name",),
+    severity=Severity.MEDIUM, resource_type=INSTANCE,
     rationale="A forwarding VM can send and receive packets for addresses that are not its "
     "own, which lets it route around network controls.",
     remediation="IP forwarding is set at creation: recreate the VM without "
@@ -150,7 +149,6 @@ def no_ip_forwarding(data: Data, ctx: Context) -> Verdict:
 @resource_rule(
     id="gcp.compute.disk_csek_encryption", title="VM disks are encrypted with "
     "customer-supplied keys (CSEK)", severity=Severity.LOW, resource_type=DISK,
-    needs=("name",),
     rationale="With a customer-supplied key Google cannot read the disk without the key the "
     "customer provides at each start; a copy of the disk alone is useless.",
     remediation="Create the disk with --csek-key-file (existing disks must be recreated "
@@ -166,7 +164,6 @@ def disk_csek(data: Data, ctx: Context) -> Verdict:
 @resource_rule(
     id="gcp.compute.instance_shielded_vm", title="VMs run with Shielded VM (vTPM and "
     "integrity monitoring)", severity=Severity.MEDIUM, resource_type=INSTANCE,
-    needs=("name",),
     rationale="Shielded VM measures the boot chain, so a rootkit or a tampered kernel is "
     "detected instead of running unnoticed.",
     remediation="Stop the VM, enable vTPM and integrity monitoring (and Secure Boot) under "
@@ -179,7 +176,7 @@ def shielded_vm(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="gcp.compute.instance_no_public_ip", title="VMs have no public IP address",
-    severity=Severity.HIGH, resource_type=INSTANCE, needs=("name",),
+    severity=Severity.HIGH, resource_type=INSTANCE,
     rationale="A public address puts the VM on the internet, one firewall mistake away "
     "from attack; load balancers, IAP and Cloud NAT cover the usual needs.",
     remediation="Remove the access configs of the network interfaces (gcloud compute "
@@ -196,7 +193,7 @@ def no_public_ip(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="gcp.compute.instance_confidential_computing", title="VMs have Confidential "
-    "Computing enabled", severity=Severity.LOW, resource_type=INSTANCE, needs=("name",),
+    "Computing enabled", severity=Severity.LOW, resource_type=INSTANCE,
     rationale="Confidential VMs keep memory encrypted with a key the host cannot read, so "
     "data in use is protected too.",
     remediation="Recreate the VM on a supported machine type (N2D, C2D, C3...) with "

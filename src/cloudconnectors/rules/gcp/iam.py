@@ -288,7 +288,6 @@ def no_api_keys(view: SnapshotView) -> Iterator[AccountVerdict]:
 @resource_rule(
     id="gcp.apikeys.restricted_to_hosts_and_apps", title="API keys are restricted to "
     "specified hosts and apps", severity=Severity.MEDIUM, resource_type=API_KEY,
-    needs=("name",),
     rationale="An unrestricted key works from any site, server or app that gets hold of it.",
     remediation="Add an application restriction (HTTP referrers, IP addresses, Android or "
     "iOS apps) that names only the callers that need the key.")
@@ -310,7 +309,7 @@ def api_key_hosts(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="gcp.apikeys.restricted_to_apis", title="API keys are restricted to the APIs they "
-    "need", severity=Severity.MEDIUM, resource_type=API_KEY, needs=("name",),
+    "need", severity=Severity.MEDIUM, resource_type=API_KEY,
     rationale="A key limited to one API cannot be used to call every other enabled API of "
     "the project.",
     remediation="Add API restrictions to the key listing only the services it calls.")

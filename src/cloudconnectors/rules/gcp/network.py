@@ -74,7 +74,7 @@ def no_default_network(view: SnapshotView) -> Iterator[AccountVerdict]:
 
 @resource_rule(
     id="gcp.compute.no_legacy_network", title="No legacy network exists",
-    severity=Severity.MEDIUM, resource_type=NETWORK, needs=("name",),
+    severity=Severity.MEDIUM, resource_type=NETWORK,
     rationale="A legacy network has one IP range for every region and no subnets, so it "
     "cannot be segmented or given flow logs.",
     remediation="Create a VPC network with subnets, migrate the workloads and delete the "
@@ -167,7 +167,7 @@ def _port_rule(control: PortControl) -> ResourceRule:
     return resource_rule(
         id=f"gcp.compute.firewall_no_{control.slug}_from_internet",
         title=f"Firewall rules do not allow {control.service} (port {control.port}) from the "
-        "internet", severity=Severity.HIGH, resource_type=FIREWALL, needs=("name",),
+        "internet", severity=Severity.HIGH, resource_type=FIREWALL,
         rationale=f"{control.service} open to 0.0.0.0/0 invites password guessing and "
         "exploits against every VM the rule targets.",
         remediation="Narrow the rule's source ranges to known addresses, or reach VMs "
@@ -187,7 +187,7 @@ def _inside_google(source: str) -> bool:
 @resource_rule(
     id="gcp.compute.firewall_web_only_from_google", title="Firewall rules for web ports "
     "allow only Google's proxy and health-check ranges", severity=Severity.MEDIUM,
-    resource_type=FIREWALL, needs=("name",),
+    resource_type=FIREWALL,
     rationale="Behind a Google load balancer or Identity-Aware Proxy, traffic to the "
     "backends comes from Google's ranges only; anything wider lets clients bypass the proxy "
     "and its access checks.",
@@ -209,7 +209,6 @@ def web_only_from_google(data: Data, ctx: Context) -> Verdict:
 @resource_rule(
     id="gcp.compute.subnet_flow_logs", title="VPC flow logs are on for every subnet with "
     "full sampling and metadata", severity=Severity.MEDIUM, resource_type=SUBNETWORK,
-    needs=("name",),
     rationale="Flow logs are the record of which VM talked to which address; sampled or "
     "stripped logs miss exactly the connection an investigation needs.",
     remediation="gcloud compute networks subnets update SUBNET --enable-flow-logs "

@@ -23,7 +23,7 @@ def bucket_not_public(data: Data, ctx: Context) -> Verdict:
 
 @resource_rule(
     id="gcp.storage.bucket_uniform_access", title="Cloud Storage buckets use uniform "
-    "bucket-level access", severity=Severity.MEDIUM, resource_type=BUCKET, needs=("name",),
+    "bucket-level access", severity=Severity.MEDIUM, resource_type=BUCKET,
     rationale="With object ACLs turned off, access is decided by IAM alone, in one place "
     "that can be reviewed; per-object ACLs hide exceptions.",
     remediation="gcloud storage buckets update gs://BUCKET --uniform-bucket-level-access "

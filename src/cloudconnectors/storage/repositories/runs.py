@@ -22,6 +22,7 @@ __all__ = [
     "get",
     "last_finished",
     "page",
+    "start_queued",
 ]
 
 
@@ -65,6 +66,16 @@ def create(
     return row
 
 
+def start_queued(row: PollRunRow, worker: str, now: datetime) -> PollRunRow:
+    """A queued run (or one whose worker died) starts, or starts again, under ``worker``."""
+    row.state = RunState.RUNNING.value
+    row.worker = worker
+    row.started_at = now
+    row.finished_at = None
+    row.snapshot_id = None
+    return row
+
+
 def add_results(session: Session, run_id: str, results: Sequence[CollectorResult]) -> None:
     if not results:
         return
@@ -86,13 +97,20 @@ def add_results(session: Session, run_id: str, results: Sequence[CollectorResult
     )
 
 
-def fail_unfinished(session: Session, connector_id: str, message: str, now: datetime) -> int:
-    """Close the runs of a poll whose worker died, so history does not show them running."""
+def fail_unfinished(
+    session: Session, connector_id: str, message: str, now: datetime, *, keep: str | None = None
+) -> int:
+    """Close the runs of a poll whose worker died, so history does not show them running.
+
+    ``keep`` names a run being redone (a queued run taken over after its worker died): it is
+    the one that goes on, so it stays open.
+    """
     result = session.execute(
         update(PollRunRow)
         .where(
             PollRunRow.connector_id == connector_id,
             PollRunRow.state == RunState.RUNNING.value,
+            PollRunRow.id != (keep or ""),
         )
         .values(state=RunState.FAILED.value, finished_at=now, error=message, snapshot_id=None)
         .execution_options(synchronize_session=False)
@@ -184,7 +202,7 @@ def last_finished(session: Session, tenant_id: str, connector_id: str) -> RunRec
         .where(
             PollRunRow.tenant_id == tenant_id,
             PollRunRow.connector_id == connector_id,
-            PollRunRow.state != RunState.RUNNING.value,
+            PollRunRow.state.not_in((RunState.RUNNING.value, RunState.QUEUED.value)),
         )
         .order_by(PollRunRow.started_at.desc(), PollRunRow.id.desc())
         .limit(1)

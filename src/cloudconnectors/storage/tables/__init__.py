@@ -4,7 +4,7 @@ from cloudconnectors.storage.tables.base import Base
 from cloudconnectors.storage.tables.connectors import ConnectorRow, ExternalIdRow
 from cloudconnectors.storage.tables.findings import CustomRuleRow, FindingRow, ReportRunRow
 from cloudconnectors.storage.tables.inventory import AssetRow, SnapshotRow
-from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow
+from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow, SchedulerLeaseRow
 from cloudconnectors.storage.tables.sessions import WebSessionRow
 from cloudconnectors.storage.tables.tenants import ApiTokenRow, TenantRow, UserRow
 
@@ -19,6 +19,7 @@ __all__ = [
     "PollRunRow",
     "ReportRunRow",
     "RunResultRow",
+    "SchedulerLeaseRow",
     "SnapshotRow",
     "TenantRow",
     "UserRow",

@@ -1,0 +1,1 @@
+"""Built-in rules over the Azure inventory (ARM and Microsoft Graph records)."""
