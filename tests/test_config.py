@@ -36,3 +36,14 @@ def test_ca_bundle_and_gcp_endpoint_come_from_the_environment(
     settings = load_settings(data_dir=tmp_path)
     assert settings.ca_bundle == str(tmp_path / "ca.pem")
     assert settings.gcp_api_endpoint == "http://127.0.0.1:1/"
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    assert load_settings(data_dir=tmp_path).trusted_proxies == ()
+    monkeypatch.setenv("CLOUDCONNECTORS_TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16,::1")
+    assert load_settings(data_dir=tmp_path).trusted_proxies == (
+        "10.0.0.5", "192.168.0.0/16", "::1")
+    monkeypatch.setenv("CLOUDCONNECTORS_TRUSTED_PROXIES", "proxy.internal")
+    with pytest.raises(ValueError, match="CLOUDCONNECTORS_TRUSTED_PROXIES must list IP"):
+        load_settings(data_dir=tmp_path)

@@ -6,6 +6,7 @@ at local servers instead of patching code.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,19 @@ def parse_number(raw: str | None, default: float, variable: str) -> float:
         return float(raw)
     except ValueError as exc:
         raise ValueError(f"{variable} must be a number, got {raw!r}") from exc
+
+
+def parse_networks(raw: str | None, variable: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks; a bad entry names its variable."""
+    entries = tuple(part.strip() for part in (raw or "").split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ValueError(
+                f"{variable} must list IP addresses or networks, got {entry!r}"
+            ) from exc
+    return entries
 
 
 def _env_float(name: str, default: float) -> float:
@@ -69,6 +83,9 @@ class Settings:
     # Inventory: complete snapshots kept per connector (for diffs), assets per insert batch.
     snapshots_kept: int = 10
     asset_batch_size: int = 500
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (addresses or networks);
+    # empty: nobody's, so a client cannot pick the address the sign-in throttle counts.
+    trusted_proxies: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -107,6 +124,7 @@ def load_settings(**overrides: object) -> Settings:
         "scheduler_tick_seconds": _env_float("SCHEDULER_TICK_SECONDS", 1.0),
         "poll_lease_seconds": _env_float("POLL_LEASE_SECONDS", 300.0),
         "snapshots_kept": int(_env_float("SNAPSHOTS_KEPT", 10)),
+        "trusted_proxies": parse_networks(_env("TRUSTED_PROXIES"), ENV_PREFIX + "TRUSTED_PROXIES"),
         "broker_url": _env("BROKER_URL"),
         "queue_prefix": _env("QUEUE_PREFIX", "cloudconnectors"),
         "poll_time_limit_seconds": _env_float("POLL_TIME_LIMIT_SECONDS", 3000.0),

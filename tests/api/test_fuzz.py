@@ -1,5 +1,7 @@
 """Schemathesis fuzzes every operation of the app's own OpenAPI document: no input may cause
-a server error. Bounded (25 examples per operation, no deadline) to stay well under a minute.
+a server error, a request the document calls valid must not be refused as invalid ("valid
+request rejected"), and every status answered must be one the document declares. Bounded
+(25 examples per operation, no deadline) to stay well under a minute.
 
 Schemathesis' pytest plugin does not run on this pytest version, so the operations are
 walked here and each one is driven by Hypothesis directly.
@@ -13,15 +15,25 @@ from typing import Any
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    not_a_server_error,
+    positive_data_acceptance,
+    status_code_conformance,
+)
 
 from cloudconnectors.composition import create_app
 from cloudconnectors.services.context import AppContext
-from tests.support.credentials import azure_credentials
-from tests.support.people import make_person
+from cloudconnectors.services.external_ids import issue_external_id
+from tests.support.credentials import aws_credentials, azure_credentials, gcp_credentials
+from tests.support.people import Person, make_person, principal_of
 
 MAX_EXAMPLES = int(os.environ.get("CLOUDCONNECTORS_FUZZ_EXAMPLES", "25"))
 TARGET_NAME = "fuzz-target"
+CHECKS = [not_a_server_error, positive_data_acceptance, status_code_conformance]
+RULES_DOCUMENT = (
+    '[[rules]]\nid = "custom.fuzz.tagged"\ntitle = "Tagged"\nseverity = "low"\n'
+    'resource_type = "AWS::EC2::Instance"\ncondition = "Tags"\n'
+)
 
 
 def _live_connector(client: TestClient, headers: dict[str, str]) -> str:
@@ -36,12 +48,37 @@ def _live_connector(client: TestClient, headers: dict[str, str]) -> str:
     return str(created.json()["id"])
 
 
+def _server_issued(ctx: AppContext, person: Person, case: Any) -> None:
+    """Put in what a schema cannot describe: credentials that really authenticate (a real RSA
+    key, an External ID this server issued) and a rules document that parses. Everything else
+    stays as generated."""
+    body = case.body
+    if isinstance(body, dict):
+        # GCP project selection (issue 10) does not state its shape in the document yet;
+        # until it does, positive cases leave it out rather than send arbitrary objects.
+        body.pop("projects", None)
+    if isinstance(body, dict) and "content" in body:
+        body["content"] = RULES_DOCUMENT if body.get("format", "toml") == "toml" else (
+            '{"rules": [{"id": "custom.fuzz.json", "title": "T", "severity": "low", '
+            '"resource_type": "AWS::EC2::Instance", "condition": "Tags"}]}')
+    if isinstance(body, dict) and "credentials" in body:
+        provider = body.get("provider", "azure")  # PATCH: the live target is Azure
+        issued = issue_external_id(ctx, principal_of(ctx, person))
+        body["credentials"] = {"aws": aws_credentials(issued), "gcp": gcp_credentials(),
+                               "azure": azure_credentials()}.get(provider, azure_credentials())
+    query = case.query
+    if isinstance(query, dict) and "external_id" in query:
+        query["external_id"] = issue_external_id(ctx, principal_of(ctx, person))
+
+
 def test_no_input_causes_a_server_error(ctx: AppContext, aws_platform: str) -> None:
     app = create_app(ctx)
-    headers = make_person(ctx, tenant="fuzz", role="admin").headers
+    person = make_person(ctx, tenant="fuzz", role="admin")
+    headers = person.headers
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
     statuses: set[int] = set()
+    cases: list[int] = []
     count = 0
     with TestClient(app) as client:
         for result in schema.get_all_operations():
@@ -53,17 +90,21 @@ def test_no_input_causes_a_server_error(ctx: AppContext, aws_platform: str) -> N
                       suppress_health_check=list(HealthCheck))
             def fuzz(case: Any) -> None:
                 params = case.path_parameters
-                if params and "connector_id" in params and case.method.upper() != "DELETE" \
-                        and len(str(case.body)) % 2 == 0:
+                live = case.method.upper() != "DELETE" and "/artifacts/" not in case.path
+                if params and "connector_id" in params and live and len(str(case.body)) % 2 == 0:
                     # Half the requests reach a real connector, so bodies hit the services.
                     params["connector_id"] = _live_connector(client, headers)
-                response = case.call_and_validate(headers=headers, checks=[not_a_server_error])
+                _server_issued(ctx, person, case)
+                response = case.call_and_validate(headers=headers, checks=CHECKS)
                 statuses.add(response.status_code)
+                cases.append(response.status_code)
 
             try:
                 fuzz()
-            except Exception as exc:  # collect every operation's failure, then report all
+            except (Exception, BaseExceptionGroup) as exc:  # every operation's, then all
                 failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
     assert count >= 7
-    assert {200, 201, 404, 422} <= statuses, statuses  # authenticated, reaching the services
-    assert not failures, "server errors found:\n" + "\n\n".join(failures)
+    print(f"schemathesis: {len(cases)} cases over {count} operations, statuses {sorted(statuses)}")
+    assert not failures, "checks failed:\n" + "\n\n".join(failures)
+    assert len(cases) >= count * 5
+    assert {200, 201, 404} <= statuses, statuses  # authenticated, reaching the services

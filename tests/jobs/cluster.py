@@ -81,7 +81,9 @@ class Cluster:
             "CLOUDCONNECTORS_SECRET_KEY": TEST_SECRET_KEY,
             "CLOUDCONNECTORS_BROKER_URL": self.broker_url,
             "CLOUDCONNECTORS_QUEUE_PREFIX": self.prefix,
-            "CLOUDCONNECTORS_POLL_LEASE_SECONDS": "2",
+            # Long enough that a loaded machine never lets a live poll's lease lapse (which would
+            # rightly count as a dead worker), short enough for the kill test to be quick.
+            "CLOUDCONNECTORS_POLL_LEASE_SECONDS": "6",
             "CLOUDCONNECTORS_SCHEDULER_TICK_SECONDS": "0.2",
             "CLOUDCONNECTORS_REPUBLISH_AFTER_SECONDS": str(self.republish_after),
             LOG_ENV: str(self.log),

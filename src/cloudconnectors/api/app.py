@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from cloudconnectors import __version__
+from cloudconnectors.api.docs import install_docs
 from cloudconnectors.api.errors import install_error_handlers
 from cloudconnectors.api.json_bounds import JsonBounds
 from cloudconnectors.api.limits import BodySizeLimit, JsonBodiesOnly
@@ -54,11 +55,12 @@ def create_api(ctx: AppContext) -> FastAPI:
         description="Connect AWS accounts, GCP projects and Azure subscriptions; poll their "
         "inventory on a schedule; evaluate it against compliance benchmarks.",
         openapi_url="/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # install_docs: Swagger UI from the package, not a CDN
         redoc_url=None,
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    install_docs(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
 

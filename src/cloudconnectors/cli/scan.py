@@ -5,7 +5,8 @@ The poll is the same one the scheduler runs (``poll_now``, trigger ``cli``), obs
 (assets, virtual machines, collector outcomes), the collectors that did not read fully with
 the reason and the permission to grant, and one status line. ``--json`` prints the poll
 summary instead. Exit 1 (with the one-line reason on stderr) when the connector ends
-offline. Credentials are never printed: only collector outcomes and the run's own messages.
+offline; 130 after Ctrl-C and 143 after SIGTERM, once the run is closed and the lease given
+back. Credentials are never printed: only collector outcomes and the run's own messages.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from rich.text import Text
 from cloudconnectors.cli.output import console, fail, print_json
 from cloudconnectors.cli.runtime import operator, tenant_option
 from cloudconnectors.cli.scan_progress import OUTCOME_ORDER, ScanProgress
+from cloudconnectors.cli.signals import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Terminated,
+    terminate_as_interrupt,
+)
 from cloudconnectors.domain.connector import Connector, ProviderName
 from cloudconnectors.domain.runs import CollectorResult, Outcome, Trigger
 from cloudconnectors.domain.states import Status
@@ -54,9 +61,14 @@ def scan(connector: str, as_json: bool, tenant: str | None) -> None:
         if not as_json and not live:
             click.echo(f"Polling {found.name} ({found.provider.value}, {found.id})...",
                        err=True)
-        with progress:
-            summary = poll_now(ctx, found.id, Trigger.CLI, progress,
-                               tenant_id=principal.tenant_id)
+        try:
+            with progress, terminate_as_interrupt():
+                summary = poll_now(ctx, found.id, Trigger.CLI, progress,
+                                   tenant_id=principal.tenant_id)
+        except KeyboardInterrupt as exc:  # the poll closed its run and released its lease
+            click.echo("scan interrupted: the run was closed and the connector is free to "
+                       "poll again", err=True)
+            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
         missing = [item for item in run_service.diagnose(ctx, principal, found.id).items
                    if item.access is Access.MISSING]
     if as_json:

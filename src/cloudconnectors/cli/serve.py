@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from cloudconnectors.services.context import AppContext
+
+
+def forwarding_options(trusted_proxies: tuple[str, ...]) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, so anyone on
+    the server's host could pick the client address the sign-in throttle counts. Forwarded
+    headers are read only from the proxies the operator named."""
+    if not trusted_proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted_proxies)}
 
 
 @click.command()
@@ -22,7 +33,8 @@ def serve(host: str, port: int, log_level: str) -> None:
     app = create_app(ctx)
     poller = start_polling(ctx)  # embedded scheduler, or the scale-out tick with a broker
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        uvicorn.run(app, host=host, port=port, log_level=log_level,
+                    **forwarding_options(ctx.settings.trusted_proxies))
     finally:
         poller.stop()
         ctx.close()

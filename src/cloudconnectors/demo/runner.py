@@ -112,7 +112,8 @@ def _uvicorn_serve(app: FastAPI, options: DemoOptions) -> None:
     import uvicorn
 
     uvicorn.Server(
-        uvicorn.Config(app, host=options.host, port=options.port, log_level="warning")
+        uvicorn.Config(app, host=options.host, port=options.port, log_level="warning",
+                       proxy_headers=False)  # the demo has no proxy in front
     ).run()
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cloudconnectors.config import Settings
 from cloudconnectors.domain.errors import CloudConnectorsError
+from cloudconnectors.security.files import private_dir
 
 _VERSION = "v1"
 _NONCE_BYTES = 12
@@ -51,7 +52,7 @@ def load_or_create_key(settings: Settings) -> bytes:
 
 
 def _create_key_file(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     text = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

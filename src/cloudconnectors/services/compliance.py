@@ -20,7 +20,7 @@ from sqlalchemy import select
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
 from cloudconnectors.reports.build import CONTROL_STATUSES, RESULT_STATUSES, control_status
 from cloudconnectors.reports.model import FindingState, FindingView
-from cloudconnectors.rules.frameworks import Framework, builtin_frameworks
+from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Framework, builtin_frameworks
 from cloudconnectors.services import reports
 from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
 from cloudconnectors.storage.db import Database
@@ -58,6 +58,8 @@ def framework_ids(db: Database, tenant_id: str) -> list[str]:
 def require_framework(db: Database, tenant_id: str, framework_id: str) -> str:
     """``framework_id`` if this tenant has it, else 422 naming the allowed values."""
     allowed = framework_ids(db, tenant_id)
+    if framework_id == CUSTOM_FRAMEWORK_ID and framework_id not in allowed:
+        raise NotFound("this tenant has no custom rules yet, so no custom framework")
     if framework_id not in allowed:
         raise ValidationFailed.single("framework", "must be one of " + ", ".join(allowed))
     return framework_id

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from cloudconnectors.config import Settings, load_settings
 from cloudconnectors.security.crypto import SecretBox
+from cloudconnectors.security.files import private_dir
 from cloudconnectors.storage.db import Database
 
 
@@ -41,7 +42,7 @@ class AppContext:
     @classmethod
     def create(cls, settings: Settings | None = None, *, migrate: bool = True) -> AppContext:
         settings = settings or load_settings()
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
         db = Database(settings.database_url)
         if migrate:
             db.migrate()

@@ -60,6 +60,7 @@ from cloudconnectors.storage.tables import ConnectorRow, PollRunRow
 from cloudconnectors.storage.tables.base import utcnow
 
 __all__ = [
+    "INTERRUPTED_MESSAGE",
     "POST_POLL_HOOKS",
     "PollSummary",
     "PostPollHook",
@@ -88,6 +89,10 @@ def add_post_poll_hook(hook: PostPollHook) -> PostPollHook:
 
 DIED_MESSAGE = "the worker running this poll stopped before it finished; the poll was retried"
 LOST_MESSAGE = "another worker took this poll over after the lease expired"
+INTERRUPTED_MESSAGE = (
+    "the poll was interrupted before it finished (Ctrl-C or a signal); "
+    "the previous inventory stays current"
+)
 
 
 @dataclass(frozen=True)
@@ -181,10 +186,21 @@ def run_poll(
     except Exception as exc:
         logger.exception("internal error while polling connector %s", connector_id)
         return _finish(ctx, started, _failure(_internal(exc), writer))
+    except BaseException:  # KeyboardInterrupt, SystemExit: close the run, then go
+        _finish_interrupted(ctx, started, writer)
+        raise
     summary = _finish(ctx, started, collected)
     if summary.state is not RunState.FAILED:
         summary = _run_hooks(ctx, started, summary)
     return summary
+
+
+def _finish_interrupted(ctx: AppContext, started: _Started, writer: SnapshotWriter) -> None:
+    """Close the run and give the lease back, so nothing waits for the lease to expire."""
+    try:
+        _finish(ctx, started, _failure(INTERRUPTED_MESSAGE, writer))
+    except Exception:  # the lease then expires and a scheduler reclaims it
+        logger.exception("could not close the interrupted poll of %s", started.connector_id)
 
 
 def _internal(exc: BaseException) -> str:

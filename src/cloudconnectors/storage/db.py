@@ -22,6 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from cloudconnectors.security.files import private_dir, private_file
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -30,6 +32,17 @@ _REVISION_LINE = re.compile(
     r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)\s*$', re.MULTILINE)
 _SQLITE_BEGIN = "cloudconnectors_sqlite_begin"
 MIGRATION_LOCK_KEY = 0x63634D49  # "ccMI": the advisory lock held while migrating
+
+
+def _private_sqlite_files(database: Path) -> None:
+    """The database 0600 before SQLite opens it: its WAL and shared-memory files are then
+    made with the same mode (SQLite copies the database file's), whatever the umask."""
+    private_dir(database.parent)
+    private_file(database)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = database.with_name(database.name + suffix)
+        if companion.exists():
+            private_file(companion)
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -59,7 +72,7 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                _private_sqlite_files(Path(parsed.database))
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
             if parsed.database in (None, "", ":memory:"):
                 kwargs["poolclass"] = NullPool

@@ -9,13 +9,11 @@ from fastapi.staticfiles import StaticFiles
 
 from cloudconnectors.web.routes import auth, pages
 from cloudconnectors.web.security_headers import SecurityHeaders
-from cloudconnectors.web.throttle import SignInThrottle
 
 STATIC_DIR = Path(__file__).with_name("static")
 
 
 def mount_web(app: FastAPI) -> None:
-    app.state.signin_throttle = SignInThrottle()
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -8,7 +8,7 @@ attachment named ``cloudconnectors-<kind>.json``.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -39,19 +39,45 @@ def _download(artifact: Artifact) -> Response:
     )
 
 
+# The two files that name the External ID get a path each, so the document can say that
+# ``external_id`` is required there; the permission policies name none.
+ExternalIdParam = Annotated[
+    str,
+    Query(max_length=service.EXTERNAL_ID_MAX,
+          description="Issued by POST /providers/aws/external-ids."),
+]
+PolicyKind = Literal["custom-policy", "eks-policy"]
+
+
+def _named_setup_route(kind: ArtifactKind) -> None:
+    def download(ctx: ContextDep, principal: PrincipalDep,
+                 external_id: ExternalIdParam) -> Response:
+        return _download(service.setup_artifact(ctx, principal, kind, external_id))
+
+    router.add_api_route(f"/providers/aws/artifacts/{kind.value}", download, methods=["GET"],
+                         response_class=Response, responses=_FILE,
+                         name=f"setup_artifact_{kind.name.lower()}",
+                         summary=f"Setup file: {kind.value}")
+
+
+for _kind in ArtifactKind:
+    if _kind.needs_external_id:
+        _named_setup_route(_kind)
+
+
 @router.get("/providers/aws/artifacts/{kind}", response_class=Response, responses=_FILE)
 def setup_artifact(
-    kind: ArtifactKind,
+    kind: PolicyKind,
     ctx: ContextDep,
     principal: PrincipalDep,
     external_id: Annotated[
         str | None,
         Query(max_length=service.EXTERNAL_ID_MAX,
-              description="Issued by POST /providers/aws/external-ids; required for "
-                          "trust-policy and cloudformation."),
+              description="Optional (the policies name none); checked when given."),
     ] = None,
 ) -> Response:
-    return _download(service.setup_artifact(ctx, principal, kind, external_id))
+    """The permission policies; trust-policy and cloudformation have their own paths."""
+    return _download(service.setup_artifact(ctx, principal, ArtifactKind(kind), external_id))
 
 
 @router.get("/connectors/{connector_id}/artifacts/{kind}", response_class=Response,

@@ -17,6 +17,7 @@ from cloudconnectors.api.schemas.reports import (
     ReportOut,
     ReportSummaryList,
 )
+from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, builtin_frameworks
 from cloudconnectors.services import compliance
 from cloudconnectors.services import reports as service
 
@@ -29,7 +30,10 @@ ConnectorParam = Annotated[str, Query(max_length=64, description="A connector ID
 FrameworkParam = Annotated[
     str | None,
     Query(max_length=100, description="A framework ID (GET /frameworks); default: the CIS "
-          "benchmark of the connector's provider"),
+          "benchmark of the connector's provider. `custom` exists once the tenant uploaded "
+          "custom rules (404 before).",
+          json_schema_extra={"enum": [*(f.id for f in builtin_frameworks()),
+                                      CUSTOM_FRAMEWORK_ID]}),
 ]
 ExportFormat = Literal["json", "csv", "html", "ocsf"]
 

@@ -31,8 +31,22 @@ PROJECTS_HELP = (
 )
 
 
+def _integral(value: object) -> object:
+    """257.0 is an integer to JSON Schema (and so to generated clients); 257.5 and "257" stay
+    refused by the strict field."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# What the OpenAPI document promises about names: a printable first character, then
+# printable ones (a safe subset of the server's rule, which takes any printable text).
+_PRINTABLE = r"!-~\u00a1-\u00ac\u00ae-\u024f"
+NAME_SCHEMA: dict[str, Any] = {"pattern": f"^[{_PRINTABLE}][ {_PRINTABLE}]*$"}
+
+
 class ConnectorCreate(StrictBody):
-    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, json_schema_extra=NAME_SCHEMA)
     provider: ProviderName
     run_frequency_minutes: int = Field(
         default=RUN_FREQUENCY_DEFAULT,
@@ -42,11 +56,19 @@ class ConnectorCreate(StrictBody):
         description=FREQUENCY_HELP,
     )
     credentials: dict[str, Any] = Field(description=CREDENTIALS_HELP)
+
+    _frequency = field_validator("run_frequency_minutes", mode="before")(
+        classmethod(lambda cls, value: _integral(value)))
     projects: dict[str, Any] | None = Field(default=None, description=PROJECTS_HELP)
 
 
 def _no_default_in_schema(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
+
+
+def _name_schema(schema: dict[str, Any]) -> None:
+    _no_default_in_schema(schema)
+    schema.update(NAME_SCHEMA)
 
 
 # Left out = keep the value. The placeholder default None is never validated nor shown in
@@ -58,7 +80,7 @@ class ConnectorUpdate(StrictBody):
     """Fields left out keep their value; ``null`` is refused rather than silently ignored."""
 
     name: str = Field(
-        _LEFT_OUT, min_length=1, max_length=NAME_MAX_LENGTH, json_schema_extra=_no_default_in_schema
+        _LEFT_OUT, min_length=1, max_length=NAME_MAX_LENGTH, json_schema_extra=_name_schema
     )
     run_frequency_minutes: int = Field(
         _LEFT_OUT, ge=RUN_FREQUENCY_MIN, le=RUN_FREQUENCY_MAX, strict=True,
@@ -80,7 +102,7 @@ class ConnectorUpdate(StrictBody):
             raise PydanticCustomError(
                 "null_refused", "must not be null (leave the field out to keep its value)"
             )
-        return value
+        return _integral(value)
 
 
 class ConnectorOut(BaseModel):

@@ -22,17 +22,21 @@ def _lease_free(now: datetime) -> ColumnElement[bool]:
 
 
 def due(session: Session, now: datetime, limit: int) -> list[tuple[str, bool]]:
-    """Connectors whose time has come and whose lease is free or expired, oldest first.
+    """Connectors whose time has come and whose lease is free, and those whose lease
+    expired whatever their schedule (a poll whose process died, e.g. a killed ``scan``,
+    must not leave its connector ``refreshing`` until its next run); expired ones first,
+    then oldest first.
 
     Each comes with whether a person asked for it (Refresh) rather than the schedule.
     """
+    expired = ConnectorRow.lease_owner.is_not(None)  # with _lease_free: it has expired
     query = (
         select(ConnectorRow.id, ConnectorRow.refresh_requested_at.is_not(None))
         .where(
-            ConnectorRow.next_run_at <= now,
             _lease_free(now),
+            or_(ConnectorRow.next_run_at <= now, expired),
         )
-        .order_by(ConnectorRow.next_run_at)
+        .order_by(ConnectorRow.lease_owner.is_(None), ConnectorRow.next_run_at)
         .limit(limit)
     )
     return [(connector_id, bool(asked)) for connector_id, asked in session.execute(query)]

@@ -7,6 +7,7 @@ from cloudconnectors.storage.tables.inventory import AssetRow, SnapshotRow
 from cloudconnectors.storage.tables.runs import PollRunRow, RunResultRow, SchedulerLeaseRow
 from cloudconnectors.storage.tables.sessions import WebSessionRow
 from cloudconnectors.storage.tables.tenants import ApiTokenRow, TenantRow, UserRow
+from cloudconnectors.storage.tables.throttle import SignInFailureRow
 
 __all__ = [
     "ApiTokenRow",
@@ -20,6 +21,7 @@ __all__ = [
     "ReportRunRow",
     "RunResultRow",
     "SchedulerLeaseRow",
+    "SignInFailureRow",
     "SnapshotRow",
     "TenantRow",
     "UserRow",

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cloudconnectors.api.deps import SESSION_COOKIE
+from cloudconnectors.services import signin_throttle
 from cloudconnectors.services.users import authenticate_password
 from cloudconnectors.services.web_sessions import end_session, start_session
 from cloudconnectors.web.session import (
@@ -31,11 +32,11 @@ from cloudconnectors.web.session import (
     signin_token_matches,
 )
 from cloudconnectors.web.templating import templates
-from cloudconnectors.web.throttle import SignInThrottle
 
 router = APIRouter(include_in_schema=False)
 
 WRONG_CREDENTIALS = "That e-mail and password do not match an account. Check both and try again."
+THROTTLED_FOR = {"account": "for this e-mail", "client": "from your network address"}
 EXPIRED_FORM = "This sign-in form has expired. We loaded a fresh one: please sign in again."
 
 
@@ -82,27 +83,26 @@ def signin(
             error="Enter both your e-mail address and your password.",
             status=400,
         )
-    throttle: SignInThrottle = request.app.state.signin_throttle
+    # The connection's own address: forwarded headers count only from a configured proxy.
     client = request.client.host if request.client else "unknown"
-    wait = throttle.retry_after(client, email)
-    if wait:
-        minutes = max(1, round(wait / 60))
+    ctx = context_of(request)
+    refused = signin_throttle.refusal(ctx.db, email, client)
+    if refused is not None:
+        minutes = max(1, round(refused.retry_after_seconds / 60))
         return _signin_page(
             request,
             next_path=next_path,
             email=email,
-            error=f"Too many failed sign-ins for this e-mail. Wait {minutes} minute"
-            f"{'' if minutes == 1 else 's'} and try again.",
+            error=f"Too many failed sign-ins {THROTTLED_FOR[refused.scope]}. Wait {minutes} "
+            f"minute{'' if minutes == 1 else 's'} and try again.",
             status=429,
         )
-    ctx = context_of(request)
     principal = authenticate_password(ctx, email, password)
     if principal is None:
-        throttle.failed(client, email)
+        signin_throttle.failed(ctx.db, email, client)
         return _signin_page(
             request, next_path=next_path, email=email, error=WRONG_CREDENTIALS, status=401
         )
-    throttle.succeeded(client, email)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         end_session(ctx, old)

@@ -4,7 +4,7 @@ import { $, h, readJson, replace, replaceIfChanged, toast } from "./dom.js";
 import { DeleteDialog, EditDialog } from "./edit_delete.js";
 import { DISCOVERY_HELP, explainStatus } from "./explain.js";
 import {
-  discoveryBadge, duration, fmtDate, fmtNumber, nextPollCell, PROVIDERS, statusBadge, timeCell,
+  discoveryBadge, duration, fmtDate, fmtNumber, ident, nextPollCell, PROVIDERS, statusBadge, timeCell,
 } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
 import { reportHref } from "./compliance.js";
@@ -13,6 +13,7 @@ const config = readJson("page-config");
 const tracker = new RefreshTracker();
 let connector = readJson("initial-connector");
 let runs = null; // null: not available on this server
+let diagnostics = null; // the last /diagnostics answer: the provider's own advice
 let lastKey = "";
 const path = `/connectors/${encodeURIComponent(connector.id)}`;
 
@@ -52,11 +53,11 @@ function renderHead() {
     fact("Virtual machines", fmtNumber(c.vm_count)),
     fact("Resources", fmtNumber(c.asset_count)),
     fact("Created", fmtDate(c.created_at)),
-    ...(creds.role_arn ? fact("Role ARN", h("code", {}, creds.role_arn)) : []),
-    ...(creds.external_id ? fact("External ID", h("code", {}, creds.external_id)) : []),
-    ...(creds.client_email ? fact("Service account", h("code", {}, creds.client_email)) : []),
-    ...(creds.application_id ? fact("Application ID", h("code", {}, creds.application_id)) : []));
-  const { tone, lines } = explainStatus({ ...c, status }, runs, config.pendingGraceMinutes);
+    ...(creds.role_arn ? fact("Role ARN", ident(creds.role_arn)) : []),
+    ...(creds.external_id ? fact("External ID", h("code", { class: "one-line" }, creds.external_id)) : []),
+    ...(creds.client_email ? fact("Service account", ident(creds.client_email)) : []),
+    ...(creds.application_id ? fact("Application ID", h("code", { class: "one-line" }, creds.application_id)) : []));
+  const { tone, lines } = explainStatus({ ...c, status }, runs, config.pendingGraceMinutes, diagnostics);
   replaceIfChanged($("#c-explain"), `${tone}|${lines.join("|")}`,
     h("div", { class: `alert alert-${tone}` }, lines.map((l) => h("p", {}, l))));
   replace($("#c-error"), c.last_error
@@ -72,7 +73,7 @@ function countsTable(caption, label, entries) {
   return h("table", { class: "data compact" },
     h("caption", { class: "visually-hidden" }, caption),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, label), h("th", { scope: "col", class: "num" }, "Count"))),
-    h("tbody", {}, entries.map(([k, n]) => h("tr", {}, h("td", {}, h("code", {}, k)), h("td", { class: "num" }, fmtNumber(n))))));
+    h("tbody", {}, entries.map(([k, n]) => h("tr", {}, h("td", {}, ident(k)), h("td", { class: "num" }, fmtNumber(n))))));
 }
 
 // Accept {"by_type": {k: n}} or {"by_type": [{type, count}]} (and the same for regions).
@@ -89,6 +90,69 @@ function renderSummary(data) {
 }
 
 const OUTCOME_LABEL = { ok: "OK", partial: "Partial", denied: "Denied", throttled: "Throttled", failed: "Failed", skipped: "Skipped" };
+const OUTCOMES = ["failed", "denied", "throttled", "partial", "skipped", "ok"]; // problems first
+const problemsOf = (results) => results.filter((r) => r.outcome !== "ok");
+
+function outcomeChips(counts) {
+  return h("span", { class: "outcome-counts" }, OUTCOMES.filter((o) => counts[o]).map((o) =>
+    h("span", { class: `outcome outcome-${o}` }, `${fmtNumber(counts[o])} ${OUTCOME_LABEL[o].toLowerCase()}`)));
+}
+
+// withPlace: "Region" or "Project" to show that column, null to leave it out.
+function resultsTable(caption, results, withPlace) {
+  const ordered = [...results].sort((a, b) => OUTCOMES.indexOf(a.outcome) - OUTCOMES.indexOf(b.outcome)
+    || String(a.service).localeCompare(String(b.service)));
+  const heads = [...(withPlace ? [withPlace] : []), "Service", "Resource type", "Outcome", "Count", "Reason"];
+  return h("table", { class: "data compact results reflow" },
+    h("caption", { class: "visually-hidden" }, caption),
+    h("thead", {}, h("tr", {}, heads.map((t) => h("th", { scope: "col", class: t === "Count" ? "num" : null }, t)))),
+    h("tbody", {}, ordered.map((r) => h("tr", { class: r.outcome !== "ok" ? "row-problem" : null },
+      withPlace ? h("td", { "data-label": withPlace }, r.account ?? r.region) : null,
+      h("td", { "data-label": "Service" }, r.service),
+      h("td", { "data-label": "Resource type" }, ident(r.resource_type)),
+      h("td", { "data-label": "Outcome" }, h("span", { class: `outcome outcome-${r.outcome}` }, OUTCOME_LABEL[r.outcome] ?? r.outcome)),
+      h("td", { class: "num", "data-label": "Count" }, fmtNumber(r.count)),
+      h("td", { "data-label": "Reason" }, [r.reason, r.permission ? ident(r.permission) : null].filter(Boolean))))));
+}
+
+// One run: its problems first, then one closed line per region with its outcome counts; the
+// service-by-service rows of a region open on demand.
+function runBody(run) {
+  const results = run.results ?? [];
+  const problems = problemsOf(results);
+  const where = results.some((r) => r.account) ? "Project" : "Region"; // GCP reads projects
+  const byRegion = new Map();
+  for (const r of results) {
+    const key = r.account ?? (r.region || "global");
+    if (!byRegion.has(key)) byRegion.set(key, []);
+    byRegion.get(key).push(r);
+  }
+  const regions = [...byRegion].sort(([a, ra], [b, rb]) => problemsOf(rb).length - problemsOf(ra).length
+    || a.localeCompare(b));
+  return [
+    run.error ? h("p", { class: "alert alert-error" }, run.error) : null,
+    run.warning ? h("p", { class: "alert alert-warn" }, run.warning) : null,
+    unreadTable(run.unread ?? []),
+    problems.length ? h("div", { class: "run-problems" },
+      h("h3", { class: "run-sub" }, `Needs attention (${fmtNumber(problems.length)})`),
+      resultsTable("What did not read fully", problems, where)) : null,
+    regions.length ? h("h3", { class: "run-sub" }, `By ${where.toLowerCase()}`) : null,
+    regions.length ? h("ul", { class: "region-list" }, regions.map(([region, rows]) => {
+      const counts = {};
+      for (const r of rows) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+      const details = h("details", { class: "region", dataset: { region } },
+        h("summary", {}, h("span", { class: "region-name" }, region), outcomeChips(counts),
+          h("span", { class: "muted small" }, `${fmtNumber(rows.reduce((n, r) => n + (r.count ?? 0), 0))} resources`)));
+      // The service rows are built when the line is first opened: a closed page stays small.
+      details.addEventListener("toggle", () => {
+        if (details.open && !details.querySelector("table")) {
+          details.append(resultsTable(`Per service in ${region}`, rows, null));
+        }
+      });
+      return h("li", {}, details);
+    })) : null,
+  ];
+}
 
 // What the poll could not read: kept from an earlier poll, marked with its age, never judged.
 function unreadTable(unread) {
@@ -111,30 +175,27 @@ function unreadTable(unread) {
 function renderRuns(data) {
   runs = data.items ?? [];
   if (!runs.length) { replace($("#c-runs"), h("p", { class: "muted" }, "No poll has run yet.")); return; }
+  const open = new Set([...document.querySelectorAll("details.run[open]")].map((d) => d.dataset.run));
+  const openRegions = new Set([...document.querySelectorAll("details.region[open]")]
+    .map((d) => `${d.closest("details.run")?.dataset.run}|${d.dataset.region}`));
   replace($("#c-runs"), runs.slice(0, 20).map((run, i) => {
-    const results = run.results ?? [];
-    const problems = results.filter((r) => r.outcome !== "ok");
-    const where = results.some((r) => r.account) ? "Project" : "Region"; // GCP reads projects
-    return h("details", { class: "run", open: i === 0 && problems.length > 0 },
+    const details = h("details", { class: "run", dataset: { run: run.id }, open: open.size ? open.has(run.id) : i === 0 },
       h("summary", {},
         h("span", { class: `run-state run-${run.state}` }, run.state),
         h("span", {}, fmtDate(run.started_at)),
-        h("span", { class: "muted" }, `${run.trigger ?? ""} · ${duration(run.started_at, run.finished_at)} · ${fmtNumber(run.asset_count)} resources · ${fmtNumber(run.vm_count)} VMs · ${(run.regions ?? []).length} regions`)),
-      run.error ? h("p", { class: "alert alert-error" }, run.error) : null,
-      run.warning ? h("p", { class: "alert alert-warn" }, run.warning) : null,
-      unreadTable(run.unread ?? []),
-      results.length ? h("table", { class: "data compact" },
-        h("caption", { class: "visually-hidden" }, `Per ${where.toLowerCase()} and service`),
-        h("thead", {}, h("tr", {}, [where, "Service", "Resource type", "Outcome", "Count", "Reason"].map((t) => h("th", { scope: "col", class: t === "Count" ? "num" : null }, t)))),
-        h("tbody", {}, results.map((r) => h("tr", { class: r.outcome !== "ok" ? "row-problem" : null },
-          h("td", {}, r.account ?? r.region), h("td", {}, r.service), h("td", {}, h("code", {}, r.resource_type)),
-          h("td", {}, h("span", { class: `outcome outcome-${r.outcome}` }, OUTCOME_LABEL[r.outcome] ?? r.outcome)),
-          h("td", { class: "num" }, fmtNumber(r.count)),
-          h("td", {}, [r.reason, r.permission ? h("code", {}, r.permission) : null].filter(Boolean)))))) : null);
+        h("span", { class: "muted" }, `${run.trigger ?? ""} · ${duration(run.started_at, run.finished_at)} · ${fmtNumber(run.asset_count)} resources · ${fmtNumber(run.vm_count)} VMs · ${(run.regions ?? []).length} regions`),
+        problemsOf(run.results ?? []).length
+          ? h("span", { class: "chip chip-access-missing" }, `${problemsOf(run.results ?? []).length} problems`) : null),
+      runBody(run));
+    for (const region of details.querySelectorAll("details.region")) {
+      if (openRegions.has(`${run.id}|${region.dataset.region}`)) region.open = true;
+    }
+    return details;
   }));
 }
 
 function renderDiagnostics(data) {
+  diagnostics = data;
   const items = data.items ?? [];
   if (!items.length) {
     replace($("#c-diagnostics"), h("p", { class: "muted" }, "No checks yet: they are filled in by the first poll."));
@@ -148,7 +209,7 @@ function renderDiagnostics(data) {
         h("span", { class: "visually-hidden" }, `(${item.access})`),
         h("span", { class: `chip chip-access-${item.access}` }, item.access)),
       item.detail ? h("p", { class: "muted" }, item.detail) : null,
-      item.denied?.length ? h("p", {}, "Denied: ", item.denied.map((d, i) => [i ? ", " : "", h("code", {}, d)])) : null,
+      item.denied?.length ? h("p", {}, "Denied: ", item.denied.map((d, i) => [i ? ", " : "", ident(d)])) : null,
       item.access !== "granted" && item.fix ? h("p", { class: "fix" }, h("strong", {}, "Fix: "), item.fix) : null,
       item.policy ? h("details", {}, h("summary", {}, item.policy.project ? "Details" : "Policy to attach"),
         h("pre", {}, JSON.stringify(item.policy, null, 2))) : null))));

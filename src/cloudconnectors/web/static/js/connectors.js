@@ -3,7 +3,8 @@ import { api } from "./api.js";
 import { $, h, readJson, replace, setText, toast } from "./dom.js";
 import { EditDialog, DeleteDialog } from "./edit_delete.js";
 import {
-  discoveryBadge, fmtNumber, minutesSince, nextPollCell, providerLabel, STATUS_LABEL, statusBadge, timeCell,
+  discoveryBadge, firstLine, fmtNumber, minutesSince, nextPollCell, providerLabel, STATUS_LABEL, statusBadge,
+  timeCell,
 } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
 import { RowMenu } from "./menu.js";
@@ -60,6 +61,10 @@ function listPath() {
   return `/connectors?${params}`;
 }
 
+// Column names for the cells of a reflowed row on a narrow screen (the name cell needs none).
+const COLUMN_LABELS = [...document.querySelectorAll("#connectors-table thead th")]
+  .map((th) => th.textContent.trim());
+
 const detailHref = (c) => `/compliance/connectors/${encodeURIComponent(c.id)}`;
 
 function fillRow(tr, c) {
@@ -70,7 +75,7 @@ function fillRow(tr, c) {
   const waited = shown === "pending" ? minutesSince(c.created_at) : 0;
   replace(cells[2], statusBadge(shown), waited > config.pendingGraceMinutes
     ? h("a", { class: "waiting", href: detailHref(c) }, `Waiting ${Math.round(waited)} min: why?`)
-    : null);
+    : null, shown === "offline" && c.last_error ? offlineReason(c) : null);
   replace(cells[3], discoveryBadge(c.discovery));
   replace(cells[4], timeCell(c.last_run_at, "Never"));
   replace(cells[5], nextPollCell(c.next_run_at, shown));
@@ -79,9 +84,20 @@ function fillRow(tr, c) {
   tr.dataset.status = c.status;
 }
 
+// Why an offline connector is offline, in one line (the whole message as its tooltip), and the
+// way to the checklist that says what to fix.
+function offlineReason(c) {
+  return h("span", { class: "row-reason" },
+    h("span", { class: "reason-line", title: c.last_error }, firstLine(c.last_error)),
+    h("a", { class: "fix-link", href: `${detailHref(c)}#diag-title`,
+      "aria-label": `Fix ${c.name}: open its setup checklist` }, "Fix"));
+}
+
 function makeRow(c) {
   const tr = h("tr", { dataset: { id: c.id } });
-  for (let i = 0; i < 8; i += 1) tr.append(h("td", { class: i >= 6 ? "num" : null }));
+  for (let i = 0; i < 8; i += 1) {
+    tr.append(h("td", { class: i >= 6 ? "num" : null, "data-label": i ? COLUMN_LABELS[i] : null }));
+  }
   const actions = h("td", { class: "actions" });
   const button = h("button", {
     type: "button", class: "icon-btn kebab", "aria-label": `Actions for ${c.name}`,

@@ -1,12 +1,24 @@
 // Plain-language explanations of a connector's state. One place, so every page says the same.
 import { duration, minutesSince, relativeTime } from "./format.js";
 
-const OFFLINE_ADVICE = "Read the last error, fix the cloud side, then press Refresh. Deleting and " +
-  "re-adding the connector does not help: a new AWS connector gets a new External ID, so the " +
-  "role's trust policy would have to change.";
+// What to do about an offline connector, from what this connector's provider reported: the
+// first item its diagnostics mark missing, with that provider's own fix. Nothing here names a
+// cloud; a provider with an issued identifier (an External ID) gets the warning that comes with it.
+export function offlineAdvice(c, diagnostics) {
+  const missing = (diagnostics?.items ?? []).find((item) => item.access === "missing" && item.fix);
+  const lines = [missing
+    ? `Start with "${missing.title}" in the setup checklist below: ${missing.fix}`
+    : "Read the last error, fix what it names on the cloud side (the setup checklist below shows what the last poll could read), then press Refresh."];
+  if (missing) lines.push("Then press Refresh.");
+  if (c.credentials?.external_id) {
+    lines.push("Deleting and re-adding the connector does not help: a new connector gets a new External ID, so the role's trust policy would have to change.");
+  }
+  return lines;
+}
 
 // runs: array (newest first), or null when run history is not available on this server.
-export function explainStatus(c, runs, graceMinutes = 15) {
+// diagnostics: the connector's /diagnostics answer, or null while not loaded.
+export function explainStatus(c, runs, graceMinutes = 15, diagnostics = null) {
   const waited = minutesSince(c.created_at);
   switch (c.status) {
     case "pending": {
@@ -38,7 +50,8 @@ export function explainStatus(c, runs, graceMinutes = 15) {
         tone: "error",
         lines: [c.discovery
           ? "The last poll failed, so the inventory shown is from the last poll that worked."
-          : "The last poll failed and no poll has worked yet, so there is no inventory.", OFFLINE_ADVICE],
+          : "The last poll failed and no poll has worked yet, so there is no inventory.",
+        ...offlineAdvice(c, diagnostics)],
       };
     default:
       return { tone: "info", lines: [] };

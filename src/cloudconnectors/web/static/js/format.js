@@ -76,3 +76,14 @@ export function duration(startIso, endIso) {
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
 }
+
+// An identifier (ARN, resource type, URL) in <code> that may break only after its separators
+// (":", "/", ".", "-", "_"), never in the middle of a word.
+export function ident(text, attrs = {}) {
+  const parts = String(text ?? "").split(/(?<=[:/._-])/);
+  const children = parts.flatMap((part, i) => (i ? [document.createElement("wbr"), part] : [part]));
+  return h("code", { ...attrs, class: ["ident", attrs.class].filter(Boolean).join(" ") }, children);
+}
+
+// The first line of a message, for a table cell (the whole text goes in a tooltip).
+export const firstLine = (text) => String(text ?? "").split(/\r?\n/, 1)[0].trim();

@@ -2,6 +2,7 @@
 // with its assets by type and region (and Refresh, which polls the connector again).
 import { api, ApiError } from "./api.js";
 import { ComplianceOverview } from "./overview_compliance.js";
+import { OverviewHeadline } from "./overview_headline.js";
 import { $, h, readJson, replace, toast } from "./dom.js";
 import { discoveryBadge, fmtNumber, providerLabel, statusBadge, timeCell } from "./format.js";
 import { every, POLL_MS, RefreshTracker } from "./live.js";
@@ -121,6 +122,10 @@ $("#ov-prev").addEventListener("click", () => { offset = Math.max(0, offset - PA
 $("#ov-next").addEventListener("click", () => { offset += PAGE; load(); });
 load().catch((error) => replace($("#overview-cards"), h("p", { class: "note note-error" }, `Could not load connectors: ${error.message}`)));
 every(POLL_MS, load);
-const compliance = new ComplianceOverview({ canWrite: config.canWrite });
+const headline = new OverviewHeadline();
+const compliance = new ComplianceOverview({
+  canWrite: config.canWrite,
+  onItems: (items, frameworkId) => headline.show(items, frameworkId).catch(() => {}),
+});
 compliance.start().finally(() => { document.body.dataset.complianceReady = "true"; });
 document.body.dataset.ready = "true"; // tests and the benchmark wait for this

@@ -10,8 +10,9 @@ import { providerLabel, timeCell } from "./format.js";
 const RELOAD_MS = 15_000;
 
 export class ComplianceOverview {
-  constructor({ canWrite }) {
+  constructor({ canWrite, onItems = null }) {
     this.canWrite = canWrite;
+    this.onItems = onItems; // told the summaries of each load (the headline charts them)
     this.select = $("#framework");
     this.body = $("#compliance-rows");
     this.note = $("#compliance-note");
@@ -87,6 +88,7 @@ export class ComplianceOverview {
     this.note.hidden = true;
     if (frameworkId !== this.select.value) return; // the user picked another meanwhile
     const items = answer.items ?? [];
+    this.onItems?.(items, frameworkId);
     if (!items.length) {
       this.#message("No connector has been evaluated against this framework yet. "
         + "Reports are computed after each successful poll.");
@@ -103,11 +105,11 @@ export class ComplianceOverview {
     const link = h("a", { href, class: "row-link" }, item.connector_name);
     const tr = h("tr", { class: "clickable", dataset: { id: item.connector_id } },
       h("th", { scope: "row" }, link),
-      h("td", {}, providerLabel(item.provider)),
-      h("td", {}, passFailBar(item)),
-      h("td", { class: "num" }, scoreCell(item.score)),
-      h("td", {}, timeCell(item.evaluated_at, "not yet")),
-      h("td", {}, sparkline(item.trend)));
+      h("td", { "data-label": "Provider" }, providerLabel(item.provider)),
+      h("td", { "data-label": "Results" }, passFailBar(item)),
+      h("td", { class: "num", "data-label": "Score" }, scoreCell(item.score)),
+      h("td", { "data-label": "Last evaluation" }, timeCell(item.evaluated_at, "not yet")),
+      h("td", { "data-label": "Trend" }, sparkline(item.trend)));
     // The whole row opens the report for a mouse; the link is the keyboard's way in.
     tr.addEventListener("click", (event) => {
       if (event.target.closest("a, button")) return;

@@ -50,26 +50,27 @@ function bars(entries, labelOf, kind) {
   }));
 }
 
-// The score of all connectors together per day: each connector's last score of that day.
-export function dailyScores(items) {
-  const byDay = new Map();
-  for (const item of items) {
-    for (const p of item.trend ?? []) {
-      const pct = scorePercent(p.score);
-      const at = p.at ?? p.evaluated_at;
-      if (pct === null || !at) continue;
-      const day = String(at).slice(0, 10);
-      if (!byDay.has(day)) byDay.set(day, new Map());
-      byDay.get(day).set(item.connector_id, pct);
-    }
+// The score of all connectors together over time: per day, each connector's last score of that
+// day (per evaluation while all of them fall on one day).
+export function scoreSeries(items) {
+  const points = items.flatMap((item) => (item.trend ?? []).map((p) => ({
+    id: item.connector_id, at: String(p.at ?? p.evaluated_at ?? ""), pct: scorePercent(p.score),
+  }))).filter((p) => p.pct !== null && p.at);
+  const days = new Set(points.map((p) => p.at.slice(0, 10)));
+  const width = days.size > 1 ? 10 : undefined;
+  const buckets = new Map();
+  for (const p of points.sort((a, b) => a.at.localeCompare(b.at))) {
+    const key = p.at.slice(0, width);
+    if (!buckets.has(key)) buckets.set(key, new Map());
+    buckets.get(key).set(p.id, p.pct);
   }
-  return [...byDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, scores]) => ({
-    day, pct: [...scores.values()].reduce((s, v) => s + v, 0) / scores.size,
+  return [...buckets].map(([day, scores]) => ({
+    day: day.replace("T", " ").slice(0, 19), pct: [...scores.values()].reduce((s, v) => s + v, 0) / scores.size,
   }));
 }
 
 function trendChart(points) {
-  if (points.length < 2) return h("p", { class: "muted" }, points.length ? "One day of evaluations so far." : "No evaluation yet.");
+  if (points.length < 2) return h("p", { class: "muted" }, points.length ? "One evaluation so far." : "No evaluation yet.");
   const width = 240;
   const height = 70;
   const x = (i) => 4 + (i / (points.length - 1)) * (width - 8);
@@ -78,7 +79,7 @@ function trendChart(points) {
   const first = points[0];
   const last = points[points.length - 1];
   return svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", height, class: "hl-trend", role: "img",
-    "aria-label": `Score over ${points.length} days: ${Math.round(first.pct)}% on ${first.day} to ${Math.round(last.pct)}% on ${last.day}` },
+    "aria-label": `Score over ${points.length} points: ${Math.round(first.pct)}% at ${first.day} to ${Math.round(last.pct)}% at ${last.day}` },
   svg("line", { x1: 0, x2: width, y1: y(100), y2: y(100), class: "hl-grid" }),
   svg("line", { x1: 0, x2: width, y1: y(50), y2: y(50), class: "hl-grid" }),
   svg("polyline", { points: line, class: "hl-line" }),
@@ -125,7 +126,7 @@ export class OverviewHeadline {
     const [statuses, severities] = await Promise.all([
       connectorsByStatus(), failingBySeverity(items, frameworkId)]);
     const failing = severities.entries.reduce((n, [, c]) => n + c, 0);
-    const days = dailyScores(items);
+    const days = scoreSeries(items);
     const key = JSON.stringify([score, statuses, severities, days]);
     if (this.target.dataset.key === key) return;
     this.target.dataset.key = key;
@@ -137,6 +138,6 @@ export class OverviewHeadline {
       tile("Connectors by status", bars(statuses, (s) => STATUS_LABEL[s] ?? s, "hlst"),
         statuses.map(([s, n]) => `${fmtNumber(n)} ${(STATUS_LABEL[s] ?? s).toLowerCase()}`).join(", ") + "."),
       tile("Score over time", trendChart(days),
-        days.length ? `Daily score of all connectors, ${days[0].day} to ${days[days.length - 1].day}.` : "Filled in by each evaluation."));
+        days.length ? `Score of all connectors, ${days[0].day} to ${days[days.length - 1].day}.` : "Filled in by each evaluation."));
   }
 }

@@ -5,13 +5,14 @@ import { $, $$, h, readJson, replace } from "./dom.js";
 import {
   controlStatusChip, exportReport, passFailBar, refreshReports, scoreCell, sparkline,
 } from "./compliance.js";
-import { fmtDate, fmtNumber, timeCell } from "./format.js";
+import { fmtDate, fmtNumber, ident, timeCell } from "./format.js";
 
 const config = readJson("page-config");
 const ORDER = { fail: 0, not_evaluated: 1, manual: 2, pass: 3, not_applicable: 4 };
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
 const dialog = $("#resource-dialog");
 let report = null;
+let rules = new Map(); // rule ID -> {title, severity, rationale, remediation} from GET /rules
 let opener = null;
 
 const query = () => new URLSearchParams({ connector: config.connectorId, framework: config.frameworkId });
@@ -52,7 +53,7 @@ function resourceLabel(f) {
 }
 
 function failingTable(control) {
-  return h("table", { class: "data compact failing" },
+  return h("table", { class: "data compact failing reflow" },
     h("caption", { class: "visually-hidden" }, `Resources failing control ${control.id}`),
     h("thead", {}, h("tr", {},
       ["Resource", "Type", "Region", "Reason", "First seen", "Last seen"].map((t) => h("th", { scope: "col" }, t)))),
@@ -61,11 +62,24 @@ function failingTable(control) {
       .map((f) => h("tr", {},
         h("td", {}, h("button", { type: "button", class: "link-btn", dataset: { resource: f.resource_key },
           "aria-label": `All findings of ${resourceLabel(f)}` }, resourceLabel(f))),
-        h("td", {}, h("code", {}, f.resource_type)),
-        h("td", {}, f.region),
-        h("td", { class: "reason" }, f.reason),
-        h("td", {}, timeCell(f.first_seen, "—")),
-        h("td", {}, timeCell(f.last_seen, "—"))))));
+        h("td", { "data-label": "Type" }, ident(f.resource_type)),
+        h("td", { "data-label": "Region" }, f.region),
+        h("td", { class: "reason", "data-label": "Reason" }, f.reason),
+        h("td", { "data-label": "First seen" }, timeCell(f.first_seen, "—")),
+        h("td", { "data-label": "Last seen" }, timeCell(f.last_seen, "—"))))));
+}
+
+// What a rule checks, why it matters and how to fix it (the same text as the HTML export).
+function ruleExplained(id, withFix) {
+  const rule = rules.get(id);
+  if (!rule) return h("p", { class: "help" }, "Checked by ", h("code", {}, id));
+  return h("div", { class: "rule-explained" },
+    h("p", { class: "rule-head" }, h("strong", {}, rule.title), " ",
+      h("span", { class: `sev sev-${rule.severity}` }, rule.severity), " ",
+      h("span", { class: "muted small" }, "rule ", h("code", {}, id))),
+    rule.rationale ? h("p", {}, h("span", { class: "label" }, "Why: "), rule.rationale) : null,
+    withFix && rule.remediation
+      ? h("p", { class: "fix" }, h("span", { class: "label" }, "How to fix: "), rule.remediation) : null);
 }
 
 function controlItem(control) {
@@ -86,25 +100,54 @@ function controlItem(control) {
   if (failing.length) body.push(failingTable(control));
   else if (control.status === "fail") body.push(h("p", { class: "muted" }, `${plural(control.failed, "result")} failed.`));
   if (control.notes?.length) body.push(h("ul", { class: "notes" }, control.notes.map((n) => h("li", {}, n))));
-  if (control.rules?.length) {
-    body.push(h("p", { class: "help" }, "Checked by ", control.rules.map((r, i) => [i ? ", " : "", h("code", {}, r)]),
-      control.automated === false ? " (partly by hand)" : ""));
+  for (const id of control.rules ?? []) body.push(ruleExplained(id, control.status !== "pass"));
+  if (control.rules?.length && control.automated === false) {
+    body.push(h("p", { class: "help" }, "Partly checked by hand."));
   }
   if (!body.length) body.push(h("p", { class: "muted" }, "No automated check: review this control by hand."));
   details.append(h("div", { class: "control-body" }, body));
   return details;
 }
 
+const controlCounts = (controls) => {
+  const n = { fail: 0, manual: 0, pass: 0, not_applicable: 0 };
+  for (const c of controls) n[c.status] = (n[c.status] ?? 0) + 1;
+  return n;
+};
+
+// One group per benchmark section, each with a small bar of its controls by status: sections
+// with failures first, then those with manual checks, each in benchmark order; inside a
+// section, failing controls first.
 function renderControls() {
   const filter = $("#r-filter").value;
-  const controls = [...(report.controls ?? [])]
-    .filter((c) => !filter || c.status === filter)
-    .sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9));
+  const all = report.controls ?? [];
+  const controls = all.filter((c) => !filter || c.status === filter);
   const open = new Set($$("details.control[open]").map((d) => d.dataset.control));
+  const sections = new Map();
+  for (const c of controls) {
+    const name = c.section || "Other controls";
+    if (!sections.has(name)) sections.set(name, []);
+    sections.get(name).push(c);
+  }
+  const firstIndex = new Map(all.map((c, i) => [c.section || "Other controls", i]).reverse());
+  const rank = (list) => { const n = controlCounts(list); return n.fail ? 0 : n.manual ? 1 : 2; };
+  const ordered = [...sections].sort(([a, ca], [b, cb]) => rank(ca) - rank(cb)
+    || firstIndex.get(a) - firstIndex.get(b));
   replace($("#r-controls"), controls.length
-    ? controls.map((c) => { const d = controlItem(c); if (open.has(c.id)) d.open = true; return d; })
+    ? ordered.map(([name, list]) => {
+      const n = controlCounts(list);
+      return h("section", { class: "control-section-group", "aria-label": name },
+        h("header", { class: "section-head" },
+          h("h3", {}, name),
+          passFailBar({ passed: n.pass, failed: n.fail, manual: n.manual, not_applicable: n.not_applicable })),
+        [...list].sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9)).map((c) => {
+          const d = controlItem(c);
+          if (open.has(c.id)) d.open = true;
+          return d;
+        }));
+    })
     : h("p", { class: "empty-state" }, "No control has this status."));
-  $("#r-count").textContent = `${plural(controls.length, "control")} shown of ${fmtNumber(report.controls?.length ?? 0)}.`;
+  $("#r-count").textContent = `${plural(controls.length, "control")} shown of ${fmtNumber(all.length)}, in ${plural(ordered.length, "section")}.`;
 }
 
 function findingsOf(key) {
@@ -135,15 +178,19 @@ async function openResource(key, button) {
     : found;
   replace($("#resource-body"),
     h("dl", { class: "facts" },
-      h("dt", {}, "Type"), h("dd", {}, h("code", {}, first.resource_type)),
+      h("dt", {}, "Type"), h("dd", {}, ident(first.resource_type)),
       h("dt", {}, "Region"), h("dd", {}, first.region),
       h("dt", {}, "Identifier"), h("dd", {}, h("code", { class: "wrap" }, first.resource_id))),
     h("h3", {}, plural(rows.length, "finding")),
     h("ul", { class: "findings" }, rows.map(({ control, finding: f }) => h("li", { class: "finding" },
       h("p", { class: "finding-head" },
-        control ? h("strong", {}, `${control.id} `, control.title) : h("strong", {}, f.rule_id),
+        h("strong", {}, control ? `${control.id} ${control.title}` : rules.get(f.rule_id)?.title ?? f.rule_id),
         h("span", { class: `sev sev-${f.severity}` }, f.severity)),
       h("p", { class: "reason" }, f.reason),
+      rules.get(f.rule_id)?.rationale
+        ? h("p", {}, h("span", { class: "label" }, "Why: "), rules.get(f.rule_id).rationale) : null,
+      rules.get(f.rule_id)?.remediation
+        ? h("p", { class: "fix" }, h("span", { class: "label" }, "How to fix: "), rules.get(f.rule_id).remediation) : null,
       h("p", { class: "help" }, "Rule ", h("code", {}, f.rule_id), ` · ${f.state}`,
         " · first seen ", fmtDate(f.first_seen), " · last seen ", fmtDate(f.last_seen),
         f.times_reopened ? ` · reopened ${plural(f.times_reopened, "time")}` : "")))));
@@ -151,10 +198,28 @@ async function openResource(key, button) {
   $("[data-close]", dialog).focus();
 }
 
+async function loadRules(provider) {
+  try {
+    const answer = await api("GET", `/rules?${new URLSearchParams({ provider })}`);
+    rules = new Map((answer.items ?? []).map((r) => [r.id, r]));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error; // the report reads without the texts
+  }
+}
+
+// Export only where there is a report; Refresh reports only where the framework covers the
+// connector's provider (a 422 says it does not: there is nothing to evaluate against).
+function showActions(exportable, refreshable) {
+  $(".export-group").hidden = !exportable;
+  const refresh = $("#r-refresh");
+  if (refresh) refresh.hidden = !refreshable;
+}
+
 async function load() {
   try {
     report = await api("GET", `/reports?${query()}`);
   } catch (error) {
+    showActions(false, error instanceof ApiError && error.status !== 422 && !error.routeMissing);
     const missing = error instanceof ApiError && error.routeMissing;
     showNote(missing ? "Compliance reports are not available on this server yet."
       : error.status === 404 ? `${error.message}` : `The report could not be loaded: ${error.message}`,
@@ -164,6 +229,8 @@ async function load() {
     return;
   }
   showNote(null);
+  showActions(true, true);
+  await loadRules(report.provider);
   renderSummary();
   renderControls();
 }
