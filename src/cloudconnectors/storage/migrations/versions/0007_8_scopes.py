@@ -1,7 +1,7 @@
 """carried-forward assets and per-scope read outcomes (issue 8)
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 20:00:00
 
 A scope (region x resource type) a poll could not read keeps its assets from the previous
@@ -16,8 +16,8 @@ from alembic import op
 
 from cloudconnectors.storage.tables.base import UtcDateTime
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
