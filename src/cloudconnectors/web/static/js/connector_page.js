@@ -157,19 +157,21 @@ function runBody(run) {
 // What the poll could not read: kept from an earlier poll, marked with its age, never judged.
 function unreadTable(unread) {
   if (!unread.length) return null;
+  const where = unread.some((u) => u.account) ? "Project" : "Region"; // GCP reads projects
+  const heads = [where, "Resource type", "Kept", "As of", "Why"];
   return h("div", { class: "unread" },
     h("p", {}, h("strong", {}, "Not read in this poll. "),
       "These resources are kept as last read and marked stale; their compliance checks read "
       + "not evaluated until a poll reads them again."),
-    h("table", { class: "data compact" },
+    h("table", { class: "data compact reflow" },
       h("caption", { class: "visually-hidden" }, "Scopes not read in this poll"),
-      h("thead", {}, h("tr", {}, ["Region", "Resource type", "Kept", "As of", "Why"].map((t) => h("th", { scope: "col", class: t === "Kept" ? "num" : null }, t)))),
+      h("thead", {}, h("tr", {}, heads.map((t) => h("th", { scope: "col", class: t === "Kept" ? "num" : null }, t)))),
       h("tbody", {}, unread.map((u) => h("tr", { class: "row-problem", dataset: { unread: `${u.region}|${u.resource_type}` } },
-        h("td", {}, u.account ? `${u.account} · ${u.region}` : u.region),
-        h("td", {}, h("code", {}, u.resource_type)),
-        h("td", { class: "num" }, fmtNumber(u.carried)),
-        h("td", {}, u.last_read_at ? ["as of ", timeCell(u.last_read_at, "")] : h("span", { class: "muted" }, "never read")),
-        h("td", {}, [u.reason, u.permission ? h("code", {}, u.permission) : null].filter(Boolean)))))));
+        h("td", { "data-label": where }, u.account ? `${u.account} · ${u.region}` : u.region),
+        h("td", { "data-label": "Resource type" }, ident(u.resource_type)),
+        h("td", { class: "num", "data-label": "Kept" }, fmtNumber(u.carried)),
+        h("td", { "data-label": "As of" }, u.last_read_at ? ["as of ", timeCell(u.last_read_at, "")] : h("span", { class: "muted" }, "never read")),
+        h("td", { "data-label": "Why" }, [u.reason, u.permission ? ident(u.permission) : null].filter(Boolean)))))));
 }
 
 function renderRuns(data) {
