@@ -16,8 +16,9 @@ from typing import Any
 from cloudconnectors.config import Settings
 from cloudconnectors.demo.gcp_sandbox import GcpStandIn, KeyPair, World, make_key_pair
 from cloudconnectors.demo.gcp_sandbox.seed import ProjectSpec, seed_organization
+from cloudconnectors.demo.gcp_sandbox.world import ORGANIZATION
 
-__all__ = ["GcpLab", "ProjectSpec", "gcp_lab"]
+__all__ = ["GcpLab", "ProjectSpec", "gcp_lab", "gcp_org_lab"]
 
 HOME = "home-project-1"
 EMAIL = f"posture-reader@{HOME}.iam.gserviceaccount.com"
@@ -57,5 +58,40 @@ def gcp_lab(specs: Sequence[ProjectSpec] = (ProjectSpec(HOME),), *, page_limit: 
     key = key_pair()
     world.add_account(key, projects=list(visible if visible is not None
                                          else [s.project_id for s in specs]))
+    with GcpStandIn(world) as server:
+        yield GcpLab(world, server, key)
+
+
+#: Folders of the organization tree: (folder number, display name, parent).
+ORG_FOLDERS = (("201", "prod", ORGANIZATION), ("202", "prod-eu", "folders/201"),
+               ("203", "sandbox", ORGANIZATION))
+#: Its projects: the key's home at the top, two under prod (one nested), one pending deletion.
+ORG_PROJECTS = (
+    ProjectSpec(HOME, vms=1, each=0),
+    ProjectSpec("prod-core-1", vms=1, each=0, parent="folders/201",
+                labels={"env": "prod", "team": "core"}),
+    ProjectSpec("prod-eu-app-1", vms=2, each=0, parent="folders/202", labels={"env": "prod"}),
+    ProjectSpec("prod-eu-data-1", vms=0, each=0, parent="folders/202", labels={"env": "prod"}),
+    ProjectSpec("prod-eu-web-1", vms=0, each=0, parent="folders/202"),
+    ProjectSpec("sandbox-old-1", vms=0, each=0, parent="folders/203",
+                state="DELETE_REQUESTED"),
+)
+#: The two list permissions roles/browser grants, bound at the organization.
+HIERARCHY_LIST = ("resourcemanager.folders.list", "resourcemanager.projects.list")
+
+
+@contextmanager
+def gcp_org_lab(specs: Sequence[ProjectSpec] = ORG_PROJECTS,
+                folders: Sequence[tuple[str, str, str]] = ORG_FOLDERS, *,
+                page_limit: int = 2) -> Iterator[GcpLab]:
+    """An organization tree (folders nested two deep, small pages) whose key holds the
+    hierarchy list permissions at the organization and may read every project."""
+    world = World(page_limit=page_limit)
+    for number, name, parent in folders:
+        world.add_folder(number, name, parent)
+    seed_organization(world, specs)
+    key = key_pair()
+    world.add_account(key, projects=[s.project_id for s in specs])
+    world.grant_at(key.email, ORGANIZATION, *HIERARCHY_LIST)
     with GcpStandIn(world) as server:
         yield GcpLab(world, server, key)

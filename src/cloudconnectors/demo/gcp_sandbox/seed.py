@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloudconnectors.demo.gcp_sandbox.world import Project, World
+from cloudconnectors.demo.gcp_sandbox.world import ORGANIZATION, Project, World
 
 ALL_SERVICES = (
     "compute.googleapis.com", "cloudresourcemanager.googleapis.com",
@@ -34,6 +34,9 @@ class ProjectSpec:
     each: int = 1  # of every other type
     disabled: Sequence[str] = ()  # service names turned off
     counts: dict[str, int] = field(default_factory=dict)  # per-type overrides, by short name
+    parent: str = ORGANIZATION  # the folder or organization holding it
+    labels: dict[str, str] = field(default_factory=dict)
+    state: str = "ACTIVE"  # DELETE_REQUESTED: pending deletion
 
 
 def _zone_url(project: str, zone: str) -> str:
@@ -52,7 +55,8 @@ def seed_project(world: World, spec: ProjectSpec, number: str) -> Project:
     p = spec.project_id
     zones = list(spec.zones)
     regions = sorted({_region(z) for z in zones})
-    project = Project(p, number, set(ALL_SERVICES) - set(spec.disabled), zones=zones)
+    project = Project(p, number, set(ALL_SERVICES) - set(spec.disabled), zones=zones,
+                      parent=spec.parent, labels=dict(spec.labels), state=spec.state)
     world.projects[p] = project
 
     def n(name: str) -> int:
@@ -60,8 +64,9 @@ def seed_project(world: World, spec: ProjectSpec, number: str) -> Project:
 
     cr = "cloudresourcemanager.googleapis.com"
     world.record(f"cloudresourcemanager/v3/projects/{p}", p, cr, "resourcemanager.projects.get",
-                 {"name": f"projects/{number}", "projectId": p, "state": "ACTIVE",
-                  "displayName": p, "parent": "organizations/100000000001"})
+                 {"name": f"projects/{number}", "projectId": p, "state": spec.state,
+                  "displayName": p, "parent": spec.parent,
+                  **({"labels": dict(spec.labels)} if spec.labels else {})})
     world.record(f"cloudresourcemanager/v3/projects/{p}:getIamPolicy", p, cr,
                  "resourcemanager.projects.getIamPolicy",
                  {"version": 3, "etag": "BwX1", "bindings": [

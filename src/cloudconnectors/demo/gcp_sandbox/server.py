@@ -1,6 +1,8 @@
 """The stand-in's HTTP server: a threaded server on a loopback port (see the package doc).
 
 Routes: ``POST /token`` (JWT-bearer grant), ``GET /cloudresourcemanager/v3/projects:search``,
+``GET /cloudresourcemanager/v3/folders?parent=`` and ``/v3/projects?parent=`` (the
+organization tree, one level per call, ``showDeleted`` honoured),
 ``GET /serviceusage/v1/projects/{p}/services:batchGet``, ``POST /cloudresourcemanager/v3/
 projects/{p}:testIamPermissions``, and every collection or record the :class:`World` holds.
 """
@@ -37,13 +39,14 @@ def _free_port() -> int:
 
 
 def error_body(status: int, message: str, reason: str | None = None,
-               metadata: dict[str, str] | None = None) -> dict[str, Any]:
+               metadata: dict[str, str] | None = None,
+               domain: str = "googleapis.com") -> dict[str, Any]:
     """Google's ``google.rpc.Status`` envelope, with an ErrorInfo detail when ``reason``."""
     error: dict[str, Any] = {"code": status, "message": message,
                              "status": _STATUS_TEXT.get(status, "UNKNOWN")}
     if reason:
         error["details"] = [{"@type": _ERROR_INFO, "reason": reason,
-                             "domain": "googleapis.com", "metadata": metadata or {}}]
+                             "domain": domain, "metadata": metadata or {}}]
     return {"error": error}
 
 
@@ -155,6 +158,10 @@ class _Handler(BaseHTTPRequestHandler):
         first = {k: v[0] for k, v in query.items()}
         if path == "cloudresourcemanager/v3/projects:search":
             self._search(email, first)
+        elif path == "cloudresourcemanager/v3/folders" and method == "GET":
+            self._child_folders(email, first)
+        elif path == "cloudresourcemanager/v3/projects" and method == "GET":
+            self._child_projects(email, first)
         elif match := _BATCH_GET.match(path):
             self._batch_get(email, match.group(1), query.get("names", []))
         elif (match := _TEST_PERMS.match(path)) and method == "POST":
@@ -200,6 +207,55 @@ class _Handler(BaseHTTPRequestHandler):
         ]
         page, token = _page(visible, query, "pageSize", world.page_limit)
         self._send(200, {"projects": page, **({"nextPageToken": token} if token else {})})
+
+    def _parent_or_refuse(self, email: str, query: dict[str, str], permission: str) -> str | None:
+        """The ``parent`` a list call names, when the caller may list under it; otherwise the
+        403 Resource Manager answers (it does not tell a missing parent from a refused one)."""
+        parent = query.get("parent") or ""
+        if not re.fullmatch(r"(organizations|folders)/[0-9]+", parent):
+            self._send(400, error_body(400, "Request contains an invalid argument: parent "
+                                       "must be folders/{folder_id} or organizations/{org_id}"))
+            return None
+        if not self.standin.world.may_at(email, parent, permission):
+            self._send(403, error_body(
+                403, f"Permission '{permission}' denied on resource "
+                f"'//cloudresourcemanager.googleapis.com/{parent}' (or it may not exist).",
+                "IAM_PERMISSION_DENIED", {"permission": permission, "resource": parent},
+                domain="cloudresourcemanager.googleapis.com"))
+            return None
+        return parent
+
+    def _child_folders(self, email: str, query: dict[str, str]) -> None:
+        parent = self._parent_or_refuse(email, query, "resourcemanager.folders.list")
+        if parent is None:
+            return
+        world = self.standin.world
+        deleted = query.get("showDeleted") == "true"
+        found = sorted((f for f in world.folders.values() if f.parent == parent
+                        and (deleted or f.state == "ACTIVE")), key=lambda f: f.display_name)
+        records = [{"name": f.name, "parent": f.parent, "displayName": f.display_name,
+                    "state": f.state, "createTime": "2024-01-01T00:00:00Z",
+                    "etag": f"W/{f.name}"} for f in found]
+        page, token = _page(records, query, "pageSize", world.page_limit)
+        self._send(200, {**({"folders": page} if page else {}),
+                         **({"nextPageToken": token} if token else {})})
+
+    def _child_projects(self, email: str, query: dict[str, str]) -> None:
+        parent = self._parent_or_refuse(email, query, "resourcemanager.projects.list")
+        if parent is None:
+            return
+        world = self.standin.world
+        deleted = query.get("showDeleted") == "true"
+        found = [p for p in world.projects.values() if p.parent == parent
+                 and (deleted or p.state == "ACTIVE")]
+        records = [{"name": f"projects/{p.number}", "parent": p.parent,
+                    "projectId": p.project_id, "state": p.state, "displayName": p.project_id,
+                    "createTime": "2024-01-01T00:00:00Z", "etag": f"W/{p.number}",
+                    **({"labels": dict(p.labels)} if p.labels else {})}
+                   for p in sorted(found, key=lambda p: p.project_id)]
+        page, token = _page(records, query, "pageSize", world.page_limit)
+        self._send(200, {**({"projects": page} if page else {}),
+                         **({"nextPageToken": token} if token else {})})
 
     def _batch_get(self, email: str, project: str, names: list[str]) -> None:
         world = self.standin.world

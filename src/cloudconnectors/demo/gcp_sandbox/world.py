@@ -42,6 +42,9 @@ class Collection:
     record: dict[str, Any] | None = None
 
 
+ORGANIZATION = "organizations/100000000001"
+
+
 @dataclass
 class Project:
     project_id: str
@@ -49,6 +52,19 @@ class Project:
     enabled: set[str]
     zones: list[str] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)  # aggregated scopes that time out
+    parent: str = ORGANIZATION  # "organizations/N" or "folders/N"
+    labels: dict[str, str] = field(default_factory=dict)
+    state: str = "ACTIVE"  # or DELETE_REQUESTED
+
+
+@dataclass
+class Folder:
+    """A Resource Manager folder: ``name`` is ``folders/N``, ``parent`` a folder or the org."""
+
+    name: str
+    display_name: str
+    parent: str = ORGANIZATION
+    state: str = "ACTIVE"
 
 
 @dataclass
@@ -57,6 +73,11 @@ class Account:
     disabled: bool = False
     projects: set[str] = field(default_factory=set)  # projects it may see
     denied: dict[str, set[str]] = field(default_factory=dict)  # project -> permissions
+    # Hierarchy roles: container ("organizations/N", "folders/N") -> permissions bound
+    # there, inherited by everything below; ``container_denied`` is an IAM deny policy at a
+    # container (also inherited), the way a folder can be fenced off from an org-wide role.
+    container_grants: dict[str, set[str]] = field(default_factory=dict)
+    container_denied: dict[str, set[str]] = field(default_factory=dict)
 
 
 class World:
@@ -66,6 +87,7 @@ class World:
     def __init__(self, page_limit: int = 50) -> None:
         self.page_limit = page_limit
         self.projects: dict[str, Project] = {}
+        self.folders: dict[str, Folder] = {}
         self.accounts: dict[str, Account] = {}
         self.collections: dict[str, Collection] = {}
         self.faults: list[Fault] = []
@@ -83,6 +105,42 @@ class World:
 
     def disable_api(self, project: str, service: str) -> None:
         self.projects[project].enabled.discard(service)
+
+    def add_folder(self, folder_id: str, display_name: str, parent: str = ORGANIZATION,
+                   state: str = "ACTIVE") -> Folder:
+        folder = Folder(f"folders/{folder_id}", display_name, parent, state)
+        self.folders[folder.name] = folder
+        return folder
+
+    def grant_at(self, email: str, container: str, *permissions: str) -> None:
+        self.accounts[email].container_grants.setdefault(container, set()).update(permissions)
+
+    def deny_at(self, email: str, container: str, *permissions: str) -> None:
+        self.accounts[email].container_denied.setdefault(container, set()).update(permissions)
+
+    def ancestors(self, container: str) -> list[str]:
+        """``container`` and every container above it, nearest first."""
+        chain: list[str] = []
+        current: str | None = container
+        while current and current not in chain:
+            chain.append(current)
+            folder = self.folders.get(current)
+            current = folder.parent if folder is not None else None
+        return chain
+
+    def exists(self, container: str) -> bool:
+        return container == ORGANIZATION or container in self.folders
+
+    def may_at(self, email: str, container: str, permission: str) -> bool:
+        """Whether a role bound at ``container`` or above grants ``permission``, and no
+        deny policy there or above takes it away."""
+        account = self.accounts.get(email)
+        if account is None or not self.exists(container):
+            return False
+        chain = self.ancestors(container)
+        granted = any(permission in account.container_grants.get(c, set()) for c in chain)
+        denied = any(permission in account.container_denied.get(c, set()) for c in chain)
+        return granted and not denied
 
     def may(self, email: str, project: str, permission: str) -> bool:
         account = self.accounts.get(email)

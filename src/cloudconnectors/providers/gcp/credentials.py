@@ -187,17 +187,46 @@ class ServiceAccountKey(BaseModel):
         return value
 
 
+CONTAINER_PATTERN = re.compile(r"^(organizations|folders)/[0-9]{1,32}$")
+
+
 class GcpCredentials(ProviderCredentials):
+    """The key, and for a member of an organization connector the one ``project`` it reads
+    (instead of every project the key can see) and the ``container`` (folder or organization)
+    that holds it."""
+
     account_field = "project_id"
 
     service_account_key: ServiceAccountKey
+    project: str | None = None
+    container: str | None = None
+
+    @field_validator("project")
+    @classmethod
+    def _member_project(cls, value: str | None) -> str | None:
+        if value is not None and not PROJECT_ID_PATTERN.fullmatch(value):
+            raise _refuse("must be a GCP project ID: 6-30 lowercase letters, digits, hyphens")
+        return value
+
+    @field_validator("container")
+    @classmethod
+    def _member_container(cls, value: str | None) -> str | None:
+        if value is not None and not CONTAINER_PATTERN.fullmatch(value):
+            raise _refuse("must be organizations/<number> or folders/<number>")
+        return value
 
     def public_view(self) -> dict[str, Any]:
         key = self.service_account_key
-        return {"client_email": key.client_email, "project_id": key.project_id}
+        if self.project is None:
+            return {"client_email": key.client_email, "project_id": key.project_id}
+        return {"client_email": key.client_email, "project_id": self.project,
+                "key_project_id": key.project_id,
+                **({"container": self.container} if self.container else {})}
 
     def secret_material(self) -> dict[str, Any]:
         key = self.service_account_key
         material = key.model_dump(mode="json", exclude_none=True)
         material["private_key"] = key.private_key.get_secret_value()
-        return {"service_account_key": material}
+        pinned = {"project": self.project, "container": self.container}
+        return {"service_account_key": material,
+                **{k: v for k, v in pinned.items() if v is not None}}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cloudconnectors.domain.connector import ProviderName
@@ -20,11 +20,13 @@ from cloudconnectors.providers.gcp.auth import signed_in
 from cloudconnectors.providers.gcp.credentials import GcpCredentials
 from cloudconnectors.providers.gcp.diagnostics import diagnose
 from cloudconnectors.providers.gcp.options import GcpOptions
+from cloudconnectors.providers.gcp.organization import discover, member_credentials
 from cloudconnectors.providers.gcp.preflight import SERVICE_TYPE
 from cloudconnectors.providers.gcp.projects import ProjectScope
 from cloudconnectors.providers.gcp.resources import RESOURCES, VM_TYPE
 from cloudconnectors.providers.gcp.session import GcpSession
 from cloudconnectors.providers.gcp.transport import GoogleApi
+from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 __all__ = ["GcpProvider"]
 
@@ -43,8 +45,24 @@ class GcpProvider(Provider):
         options = GcpOptions.from_settings(settings)
         api = GoogleApi(google, base_url=settings.gcp_api_endpoint,
                         ca_bundle=settings.ca_bundle, options=options, meter=CallMeter())
-        return GcpSession(api, credentials.service_account_key.project_id,
-                          ProjectScope.of(context.scope), options)
+        key_info = credentials.service_account_key
+        if credentials.project is not None:  # a member of an organization connector
+            return GcpSession(api, credentials.project, ProjectScope(), options,
+                              email=key_info.client_email, pinned=True,
+                              container=credentials.container)
+        return GcpSession(api, key_info.project_id, ProjectScope.of(context.scope), options,
+                          email=key_info.client_email)
+
+    def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:
+        assert isinstance(session, GcpSession)
+        return discover(session.api, root, email=session.email, home=session.home_project)
+
+    def member_credentials(
+        self, parent_credentials: ProviderCredentials, member: Member,
+        options: Mapping[str, Any],
+    ) -> ProviderCredentials:
+        assert isinstance(parent_credentials, GcpCredentials)
+        return member_credentials(parent_credentials, member)
 
     def diagnose(self, results: Sequence[CollectorResult], context: PollContext,
                  public_credentials: dict[str, Any]) -> list[DiagnosticItem]:
