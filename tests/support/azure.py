@@ -8,6 +8,7 @@ this module only arranges the world the tests need and the settings that point a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from cloudconnectors.demo.azure_sandbox import App, AzureSandbox, Role, World
 from cloudconnectors.demo.azure_sandbox.seed import Seeded, seed_subscription
 from cloudconnectors.providers.azure.credentials import AzureCredentials
 
-__all__ = ["AzureWorld", "azure_world", "credentials", "settings_for"]
+__all__ = ["AzureWorld", "azure_org", "azure_world", "credentials", "settings_for"]
 
 TENANT = "7e1a0000-0000-4000-8000-00000000d1e7"
 SUBSCRIPTION = "5ab50000-0000-4000-8000-000000000001"
@@ -88,3 +89,37 @@ def credentials(app: str = READER_APP, subscription: str = SUBSCRIPTION, *,
                 tenant: str = TENANT, secret: str = SECRET) -> AzureCredentials:
     return AzureCredentials(application_id=app, directory_id=tenant,
                             authentication_key=secret, subscription_id=subscription)
+
+
+#: The organization tree of ``azure_org``: groups (ID, display name, parent) below the tenant
+#: root group (whose ID is the directory ID), and subscriptions (ID, name, group, tags, state).
+ORG_GROUPS = (("mg-prod", "Production", TENANT), ("mg-prod-eu", "Production EU", "mg-prod"),
+              ("mg-sandbox", "Sandbox", TENANT))
+ORG_SUBSCRIPTIONS = (
+    ("5ab50000-0000-4000-8000-0000000000a1", "prod-eu-app", "mg-prod-eu", {"env": "prod"},
+     "Enabled"),
+    ("5ab50000-0000-4000-8000-0000000000a2", "prod-eu-data", "mg-prod-eu", {"env": "prod"},
+     "Enabled"),
+    ("5ab50000-0000-4000-8000-0000000000a3", "prod-core", "mg-prod",
+     {"env": "prod", "team": "core"}, "Enabled"),
+    ("5ab50000-0000-4000-8000-0000000000a4", "sandbox-old", "mg-sandbox", {}, "Disabled"),
+)
+
+
+@contextmanager
+def azure_org(tmp_path: Path) -> Iterator[AzureWorld]:
+    """A sandbox of its own holding a management-group tree (two levels, pages of two):
+    READER_APP holds Reader at the tenant root group, NO_GRAPH_APP Reader on subscriptions
+    only. The populated SUBSCRIPTION sits directly under the root."""
+    world, seeded = _world()
+    world.add_group(TENANT, TENANT, "Tenant Root Group")
+    for name, display, parent in ORG_GROUPS:
+        world.add_group(TENANT, name, display, parent)
+    world.place(SUBSCRIPTION, TENANT, costcenter="42")
+    for sub_id, name, group, tags, state in ORG_SUBSCRIPTIONS:
+        world.add_subscription(TENANT, sub_id, name, ["eastus"])
+        world.place(sub_id, group, **tags).state = state
+    world.tenants[TENANT][READER_APP].reader_at.add(TENANT)
+    with AzureSandbox(world) as sandbox:
+        ca_file = sandbox.write_ca(tmp_path / "azure-org-ca.pem")
+        yield AzureWorld(sandbox, ca_file, seeded)

@@ -14,12 +14,19 @@ from fnmatch import fnmatchcase
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from cloudconnectors.demo.azure_sandbox.answers import Answer, arm_error, ok
+from cloudconnectors.demo.azure_sandbox.groups import (
+    handle_descendants,
+    handle_subscription_list,
+    subscription_record,
+)
 from cloudconnectors.demo.azure_sandbox.world import App, World
 
 __all__ = ["handle_arm", "required_action"]
 
 _API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
 _SINGLETONS = frozenset({"default", "current", "web"})
+_DESCENDANTS = re.compile(
+    r"^/providers/microsoft\.management/managementgroups/([^/]+)/descendants$")
 
 
 def required_action(path: str) -> str | None:
@@ -63,6 +70,11 @@ def handle_arm(world: World, base: str, path: str, authorization: str | None) ->
     key = split.path.rstrip("/").lower()
     segments = key.split("/")
     app = world.app_of(token)
+    if _DESCENDANTS.match(key):
+        group_id = split.path.rstrip("/").split("/")[-2]
+        return handle_descendants(world, base, split.path, group_id, query, token, app)
+    if key == "/subscriptions":
+        return handle_subscription_list(world, base, split.path, query, token, app)
     if len(segments) >= 3 and segments[1] == "providers":  # tenant level
         if app is None or not app.actions():
             return arm_error(403, "AuthorizationFailed", f"The client '{token.client_id}' has "
@@ -71,12 +83,12 @@ def handle_arm(world: World, base: str, path: str, authorization: str | None) ->
     if len(segments) < 3 or segments[1] != "subscriptions":
         return arm_error(404, "NotFound", f"No HTTP resource was found for '{split.path}'.")
     sub = world.subscriptions.get(segments[2])
-    if sub is None or app is None or sub.tenant != token.tenant or not app.actions():
+    if (sub is None or app is None or sub.tenant != token.tenant or not app.actions()
+            or sub.id in {b.lower() for b in app.blocked}):
         return arm_error(404, "SubscriptionNotFound",
                          f"The subscription '{segments[2]}' could not be found.")
     if len(segments) == 3:
-        return ok({"id": f"/subscriptions/{sub.id}", "subscriptionId": sub.id,
-                   "tenantId": sub.tenant, "displayName": sub.name, "state": "Enabled"})
+        return ok(subscription_record(sub))
     if key == f"/subscriptions/{sub.id}/locations":
         return ok({"value": [_location(sub.id, name) for name in sub.locations]})
     if key == f"/subscriptions/{sub.id}/providers/microsoft.authorization/permissions":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["App", "Fault", "Role", "Subscription", "Token", "World"]
+__all__ = ["App", "Fault", "ManagementGroup", "Role", "Subscription", "Token", "World"]
 
 Record = dict[str, Any]
 
@@ -46,6 +46,10 @@ class App:
     graph: frozenset[str] = frozenset({"Directory.Read.All", "Policy.Read.All",
                                        "AuditLog.Read.All", "RoleManagement.Read.Directory",
                                        "Policy.Read.DeviceConfiguration"})
+    # Management groups (names) where the app holds Reader; inherited by what is below.
+    reader_at: set[str] = field(default_factory=set)
+    # Subscriptions no role of the app reaches (the way a deny assignment fences one off).
+    blocked: set[str] = field(default_factory=set)
 
     def actions(self) -> list[str]:
         if self.role is Role.READER:
@@ -85,6 +89,20 @@ class Subscription:
     tenant: str
     name: str
     locations: list[str]
+    group: str | None = None  # the management group (name) directly holding it
+    tags: dict[str, str] = field(default_factory=dict)
+    state: str = "Enabled"  # Warned, PastDue, Disabled, Deleted
+
+
+@dataclass
+class ManagementGroup:
+    """A management group: ``name`` is its ID, ``parent`` the group holding it (None for
+    the tenant root group)."""
+
+    name: str
+    tenant: str
+    display_name: str
+    parent: str | None = None
 
 
 @dataclass
@@ -93,6 +111,7 @@ class World:
 
     tenants: dict[str, dict[str, App]] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    groups: dict[str, ManagementGroup] = field(default_factory=dict)  # by lower-case name
     records: dict[str, Record] = field(default_factory=dict)
     collections: dict[str, list[str]] = field(default_factory=dict)
     graph: dict[str, dict[str, list[Record]]] = field(default_factory=dict)  # tenant -> path
@@ -117,6 +136,32 @@ class World:
         self.subscriptions[sub.id] = sub
         self.tenants.setdefault(sub.tenant, {})
         return sub
+
+    def add_group(self, tenant: str, name: str, display_name: str,
+                  parent: str | None = None) -> ManagementGroup:
+        group = ManagementGroup(name, tenant.lower(), display_name, parent)
+        self.groups[name.lower()] = group
+        return group
+
+    def place(self, subscription_id: str, group: str, **tags: str) -> Subscription:
+        """Put a subscription under ``group``, with ``tags``."""
+        sub = self.subscriptions[subscription_id.lower()]
+        sub.group = group
+        sub.tags = dict(tags)
+        return sub
+
+    def group_chain(self, name: str | None) -> list[str]:
+        """``name`` and the groups above it, nearest first (lower-case)."""
+        chain: list[str] = []
+        while name and name.lower() not in chain and name.lower() in self.groups:
+            chain.append(name.lower())
+            name = self.groups[name.lower()].parent
+        return chain
+
+    def reads_group(self, app: App, name: str) -> bool:
+        """Reader at the group or at any group above it."""
+        held = {g.lower() for g in app.reader_at}
+        return any(g in held for g in self.group_chain(name))
 
     def add(self, record: Record, *also_listed_under: str) -> Record:
         """Store ``record`` (which has an ``id``) under its parent collection and the others."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from azure.core.exceptions import AzureError, ClientAuthenticationError
@@ -19,6 +19,11 @@ from cloudconnectors.providers.azure.endpoints import AzureEndpoints
 from cloudconnectors.providers.azure.faults import ApiError, classify, sign_in_problem
 from cloudconnectors.providers.azure.metering import Governor, Meter
 from cloudconnectors.providers.azure.options import AzureOptions
+from cloudconnectors.providers.azure.organization import (
+    discover,
+    group_reader_command,
+    member_credentials,
+)
 from cloudconnectors.providers.azure.resources import RESOURCES
 from cloudconnectors.providers.azure.session import PERMISSIONS_TYPE, AzureSession
 from cloudconnectors.providers.azure.setup import reader_command
@@ -30,6 +35,7 @@ from cloudconnectors.providers.base import (
     ProviderCredentials,
     ResourceTypeInfo,
 )
+from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 __all__ = ["AzureProvider"]
 
@@ -72,8 +78,20 @@ class AzureProvider(Provider):
         graph = build_rest(credential, endpoints.graph, endpoints.graph_scope, options, meter,
                            Governor(options.ratelimit_low_water, options.ratelimit_pause),
                            endpoints.verify, arm=False)
-        _check_subscription(arm, app, credentials.subscription_id)
+        _check_subscription(arm, app, credentials.subscription_id,
+                            credentials.management_group)
         return AzureSession(arm, graph, app, credentials.subscription_id, options, meter)
+
+    def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:
+        assert isinstance(session, AzureSession)
+        return discover(session.arm, root, session.application_id)
+
+    def member_credentials(
+        self, parent_credentials: ProviderCredentials, member: Member,
+        options: Mapping[str, Any],
+    ) -> ProviderCredentials:
+        assert isinstance(parent_credentials, AzureCredentials)
+        return member_credentials(parent_credentials, member)
 
     def diagnose(self, results: Sequence[CollectorResult], context: PollContext,
                  public_credentials: dict[str, Any]) -> list[DiagnosticItem]:
@@ -86,12 +104,21 @@ class AzureProvider(Provider):
         return [ResourceTypeInfo(PERMISSIONS_TYPE, "authorization", "global"), *infos]
 
 
-def _check_subscription(arm: Rest, app: str, subscription_id: str) -> None:
+def _check_subscription(arm: Rest, app: str, subscription_id: str,
+                        group: str | None = None) -> None:
     """The app signed in; can it see the subscription at all?"""
     url = arm.url(f"/subscriptions/{subscription_id}", {"api-version": SUBSCRIPTION_VERSION})
     try:
         arm.get(url)
     except ApiError as exc:
+        if exc.status in (401, 403, 404) and group is not None:  # an organization's member
+            raise AuthenticationFailed(
+                f"the app {app} cannot read subscription {subscription_id} of management "
+                f"group {group} ({exc.code}): no role assignment reaches it (a deny "
+                f"assignment, or Reader given below the group). Fix: assign the app Reader "
+                f"at the management group, `{group_reader_command(app, group)}`, or on the "
+                f"subscription, `{reader_command(app, subscription_id)}`, then press Refresh "
+                "on the organization.") from None
         if exc.status in (401, 403, 404):
             raise AuthenticationFailed(
                 f"the app {app} signed in, but subscription {subscription_id} is not visible "
