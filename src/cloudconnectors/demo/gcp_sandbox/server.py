@@ -103,6 +103,10 @@ class GcpStandIn:
 class _Handler(BaseHTTPRequestHandler):
     standin: GcpStandIn
     protocol_version = "HTTP/1.1"  # keep-alive, as Google's front ends do
+    # Headers and body leave in one write, without Nagle's delay (else ~40 ms per answer
+    # on a kept-alive connection).
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:
         return
