@@ -26,44 +26,41 @@ class ResultTally:
     """
 
     def __init__(self) -> None:
-        self.counts: dict[str, list[int]] = {}
+        # Counts per project or subscription (None: about the connector as a whole), then per
+        # rule: [pass, fail, manual, not_applicable, carried pass, carried fail]. The
+        # connector's counts are their sums, so the per-project view and the totals agree.
+        self._per: dict[str | None, dict[str, list[int]]] = {}
         self.reasons: dict[str, list[str]] = {}
+        self.account_reasons: dict[tuple[str | None, str], list[str]] = {}
         self.failures: dict[tuple[str, str], RuleResult] = {}
         self.undecided: set[tuple[str, str]] = set()
         self.blind: set[str] = set()
-        # The same per project or subscription (results naming one), for the per-project
-        # view of a report; ``""`` holds the results about the connector as a whole.
-        self.by_account: dict[str, dict[str, list[int]]] = {}
-        self.account_reasons: dict[tuple[str, str], list[str]] = {}
         self.blind_accounts: set[tuple[str, str]] = set()
         self.results = 0
 
     def add(self, result: RuleResult) -> None:
         self.results += 1
         rule_id = result.rule_id
-        slot = self.counts.get(rule_id)
-        if slot is None:
-            slot = self.counts[rule_id] = [0, 0, 0, 0, 0, 0]
         account = result.account
-        per = self.by_account.get(account or "")
+        per = self._per.get(account)
         if per is None:
-            per = self.by_account[account or ""] = {}
-        mine = per.get(rule_id)
-        if mine is None:
-            mine = per[rule_id] = [0, 0, 0, 0, 0, 0]
+            per = self._per[account] = {}
+        slot = per.get(rule_id)
+        if slot is None:
+            slot = per[rule_id] = [0, 0, 0, 0, 0, 0]
         status = result.status
-        index = _INDEX[status]
-        slot[index] += 1
-        mine[index] += 1
-        if status is Status.FAIL:
+        if status is Status.PASS:
+            slot[0] += 1
+        elif status is Status.FAIL:
+            slot[1] += 1
             self.failures[(rule_id, result.resource_key)] = result
         elif status is Status.MANUAL:
+            slot[2] += 1
             self.undecided.add((rule_id, result.resource_key))
-            extra = 4 if result.carried is Status.PASS else 5 if result.carried is Status.FAIL \
-                else None
-            if extra is not None:
-                slot[extra] += 1
-                mine[extra] += 1
+            if result.carried is Status.PASS:
+                slot[4] += 1
+            elif result.carried is Status.FAIL:
+                slot[5] += 1
             if result.resource_key == ACCOUNT_KEY or result.resource_key.startswith(
                     UNREAD_PREFIX):
                 if account is None:
@@ -71,33 +68,38 @@ class ResultTally:
                 else:
                     self.blind_accounts.add((rule_id, account))
             self._reason(rule_id, result.reason, account, MAX_MANUAL_REASONS)
-        elif status is Status.NOT_APPLICABLE and result.reason and \
-                result.resource_key.startswith(NONE_PREFIX):
-            self._reason(rule_id, result.reason, account, None)  # "no EFS file systems ..."
+        else:
+            slot[3] += 1
+            if result.reason and result.resource_key.startswith(NONE_PREFIX):
+                self._reason(rule_id, result.reason, account, None)  # "no EFS file systems"
 
     def _reason(self, rule_id: str, reason: str, account: str | None,
                 limit: int | None) -> None:
-        reasons = self.reasons.setdefault(rule_id, [])
-        if (limit is None or len(reasons) < limit) and reason not in reasons:
-            reasons.append(reason)
-        mine = self.account_reasons.setdefault((account or "", rule_id), [])
-        if (limit is None or len(mine) < limit) and reason not in mine:
-            mine.append(reason)
+        for reasons in (self.reasons.setdefault(rule_id, []),
+                        self.account_reasons.setdefault((account, rule_id), [])):
+            if (limit is None or len(reasons) < limit) and reason not in reasons:
+                reasons.append(reason)
 
     def rule_counts(self) -> dict[str, RuleCounts]:
-        return {rid: _counts(c, self.reasons.get(rid, ())) for rid, c in self.counts.items()}
+        summed: dict[str, list[int]] = {}
+        for per in self._per.values():
+            for rule_id, c in per.items():
+                total = summed.get(rule_id)
+                if total is None:
+                    summed[rule_id] = list(c)
+                else:
+                    for i, n in enumerate(c):
+                        total[i] += n
+        return {rid: _counts(c, self.reasons.get(rid, ())) for rid, c in summed.items()}
 
     def account_counts(self) -> dict[str, dict[str, RuleCounts]]:
         """Per project or subscription (``""``: about the connector as a whole), when any
         result named one; empty for a connector that reads a single account (AWS)."""
-        if not any(self.by_account.keys() - {""}):
+        if not any(account is not None for account in self._per):
             return {}
-        return {account: {rid: _counts(c, self.account_reasons.get((account, rid), ()))
-                          for rid, c in per.items()}
-                for account, per in self.by_account.items()}
-
-
-_INDEX = {Status.PASS: 0, Status.FAIL: 1, Status.MANUAL: 2, Status.NOT_APPLICABLE: 3}
+        return {account or "": {rid: _counts(c, self.account_reasons.get((account, rid), ()))
+                                for rid, c in per.items()}
+                for account, per in self._per.items()}
 
 
 def _counts(c: list[int], reasons: Iterable[str]) -> RuleCounts:
