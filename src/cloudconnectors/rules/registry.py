@@ -51,6 +51,21 @@ def detail_permissions(provider: str) -> frozenset[tuple[str, str]]:
 
 
 @cache
+def collection_needs(provider: str) -> dict[str, frozenset[str]] | None:
+    """What any rule of ``provider`` can read, for the collector to read no more: each
+    collected type with the detail keys rules may read on it (built-in rules, and custom
+    rules, which are held to the same types and keys). None for a provider without a
+    catalog: it reads everything."""
+    catalog = _catalog(provider)
+    if catalog is None:
+        return None
+    keys: dict[str, set[str]] = {type_: set() for type_ in catalog.COLLECTED_TYPES}
+    for type_, key in catalog.DETAIL_PERMISSIONS:
+        keys.setdefault(type_, set()).add(key)
+    return {type_: frozenset(found) for type_, found in keys.items()}
+
+
+@cache
 def rules_by_id(provider: str) -> dict[str, Rule]:
     return {rule.id: rule for rule in provider_rules(provider)}
 

@@ -42,6 +42,7 @@ from cloudconnectors.inventory.outcome import PollVerdict, judge
 from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
 from cloudconnectors.providers.base import CollectionSink, PollContext
 from cloudconnectors.providers.registry import get_provider
+from cloudconnectors.rules.registry import collection_needs
 from cloudconnectors.security.crypto import SecretKeyError
 from cloudconnectors.services.connectors import open_credentials
 from cloudconnectors.services.context import AppContext
@@ -293,7 +294,8 @@ def _collect(
                 "re-enter the connector's credentials"
             ) from None
         scope = dict(row.scope) if row.scope else None
-    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope)
+    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
+                          needs=collection_needs(str(started.provider)))
     cloud = provider.authenticate(credentials, context)
     try:
         regions = cloud.discover_regions()

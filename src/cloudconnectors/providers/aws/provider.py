@@ -8,11 +8,13 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from cloudconnectors.config import Settings
 from cloudconnectors.domain.connector import ProviderName
 from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
 from cloudconnectors.domain.runs import CollectorResult
 from cloudconnectors.providers.aws.assume import assumed_role_session
 from cloudconnectors.providers.aws.credentials import AwsCredentials
+from cloudconnectors.providers.aws.declarations import ResourceType
 from cloudconnectors.providers.aws.diagnostics import diagnose
 from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.platform import (
@@ -23,10 +25,12 @@ from cloudconnectors.providers.aws.platform import (
     platform_session,
 )
 from cloudconnectors.providers.aws.resources import RESOURCES
+from cloudconnectors.providers.aws.selection import select
 from cloudconnectors.providers.aws.session import AwsSession
 from cloudconnectors.providers.base import (
     CloudSession,
     DiagnosticItem,
+    Needs,
     PollContext,
     Provider,
     ProviderCredentials,
@@ -38,6 +42,10 @@ __all__ = ["AwsProvider"]
 _SESSION_NAME_UNSAFE = re.compile(r"[^\w+=,.@-]", re.ASCII)
 _PLATFORM_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",
                              "UnrecognizedClientException", "IncompleteSignature"})
+
+
+def _selected(options: AwsOptions, needs: Needs | None) -> tuple[ResourceType, ...]:
+    return select(RESOURCES, None if options.inventory == "full" else needs)
 
 
 class AwsProvider(Provider):
@@ -74,7 +82,7 @@ class AwsProvider(Provider):
                 "Check the platform's network access to AWS (or AWS_ENDPOINT_URL)."
             ) from None
         return AwsSession(session, settings, options, credentials.account_id,
-                          credentials.role_arn)
+                          credentials.role_arn, _selected(options, context.needs))
 
     def diagnose(
         self, results: Sequence[CollectorResult], context: PollContext,
@@ -83,9 +91,12 @@ class AwsProvider(Provider):
         return diagnose(results, _platform_account_or_placeholder(context),
                         str(public_credentials.get("external_id") or "<external-id>"))
 
-    def results_per_region(self, scope: str) -> int | None:
+    def results_per_region(self, scope: str, needs: Needs | None = None,
+                           settings: Settings | None = None) -> int | None:
         """The engine reports once per (region, declaration); global ones once in all."""
-        return sum(1 for resource in RESOURCES if resource.scope.value == scope)
+        options = AwsOptions.from_settings(settings) if settings else AwsOptions()
+        chosen = _selected(options, needs)
+        return sum(1 for resource in chosen if resource.scope.value == scope)
 
     def asset_types_of(self, resource_type: str) -> tuple[str, ...]:
         """A Directory Service listing yields three types; the others one."""
