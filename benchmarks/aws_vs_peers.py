@@ -39,12 +39,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-import boto3  # noqa: E402
+from benchmarks.aws_account import seed_scaled_account  # noqa: E402
 from tests.support.aws_seed import PLATFORM_ENV, account_session  # noqa: E402
 from tests.support.fault_proxy import FaultProxy  # noqa: E402
 from tests.support.moto_server import start_moto  # noqa: E402
-
-from benchmarks.aws_account import seed_scaled_account  # noqa: E402
 
 ACCOUNT = "444455556666"
 REGIONS = ("us-east-1", "eu-west-1", "us-west-2")

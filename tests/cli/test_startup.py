@@ -56,7 +56,7 @@ def test_the_artifact_kinds_offered_are_the_ones_that_exist() -> None:
     from cloudconnectors.cli.connectors import ARTIFACT_KINDS
     from cloudconnectors.providers.aws.artifacts import ArtifactKind
 
-    assert ARTIFACT_KINDS == tuple(kind.value for kind in ArtifactKind)
+    assert tuple(kind.value for kind in ArtifactKind) == ARTIFACT_KINDS
 
 
 def test_the_command_table_matches_the_commands() -> None:

@@ -9,7 +9,7 @@ from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.provider import AwsProvider
 from cloudconnectors.providers.aws.resources import RESOURCES
 from cloudconnectors.providers.aws.selection import select
-from cloudconnectors.rules.registry import collection_needs, collected_types
+from cloudconnectors.rules.registry import collected_types, collection_needs
 
 
 def _needs() -> dict[str, frozenset[str]]:
