@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import boto3
 import pytest
 
 from cloudconnectors.domain.errors import AuthenticationFailed
 from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.platform import (
     client_config,
+    keep_endpoint_host,
     make_client,
     platform_account_id,
     platform_session,
@@ -61,7 +63,11 @@ def test_s3control_keeps_the_operator_endpoint_host(
                          AwsOptions.from_settings(settings))
     block = {"BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": True,
              "RestrictPublicBuckets": False}
-    client.put_public_access_block(AccountId=PLATFORM_ACCOUNT,
+    # The provider's clients only read (their models keep the declared operations): write
+    # with a plain client that gets the same host handling.
+    writer = boto3.client("s3control", region_name="us-east-1", endpoint_url=moto_server.url)
+    keep_endpoint_host(writer, moto_server.url)
+    writer.put_public_access_block(AccountId=PLATFORM_ACCOUNT,
                                    PublicAccessBlockConfiguration=block)
     answer = client.get_public_access_block(AccountId=PLATFORM_ACCOUNT)
     assert answer["PublicAccessBlockConfiguration"] == block

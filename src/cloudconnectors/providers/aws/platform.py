@@ -9,17 +9,18 @@ from __future__ import annotations
 import os
 import re
 import threading
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
-import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from cloudconnectors.config import Settings
 from cloudconnectors.domain.errors import AuthenticationFailed
+from cloudconnectors.providers.aws.models import TrimmedLoader
 from cloudconnectors.providers.aws.options import AwsOptions
 
 __all__ = [
@@ -37,9 +38,22 @@ __all__ = [
 _ACCOUNT_PREFIX = re.compile(r"^\d{12}\.", re.ASCII)
 _account_cache: dict[str | None, str] = {}
 _account_lock = threading.Lock()
+
+
+def _declared_operations() -> dict[str, frozenset[str]]:
+    """Every operation the declarations (and region discovery) call, by service."""
+    from cloudconnectors.providers.aws.resources import RESOURCES
+
+    found: dict[str, set[str]] = {"ec2": {"DescribeRegions"}}
+    for resource in RESOURCES:
+        found.setdefault(resource.service, set()).update(resource.operations())
+    return {service: frozenset(ops) for service, ops in found.items()}
+
+
 # API models are ~3 MB parsed per service; one loader shared by every session in the process
-# parses each once instead of once per poll (its caches tolerate concurrent fills).
-_LOADER = botocore.loaders.create_loader()
+# parses each once instead of once per poll (its caches tolerate concurrent fills), and keeps
+# only the operations the declarations call (``models.py``).
+_LOADER = TrimmedLoader(cache(_declared_operations))
 
 
 def endpoint_override(settings: Settings) -> str | None:
