@@ -81,3 +81,15 @@ def test_options_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     options = AwsOptions.from_settings(load_settings(data_dir=tmp_path))
     assert options.regions == ("us-east-1", "eu-west-1")
     assert options.concurrency == 7
+
+
+@pytest.mark.parametrize("text", ["2026-12-02T23:31:57.000Z", "2026-12-02T23:31:57",
+                                  "2026-12-02T23:31:57.123456+02:00",
+                                  "Wed, 02 Dec 2026 23:31:57 GMT", "1733182317.5", "20261202"])
+def test_fast_timestamps_read_as_botocore_reads_them(text: str) -> None:
+    from botocore.utils import parse_timestamp
+
+    from cloudconnectors.providers.aws.platform import fast_timestamp
+
+    assert fast_timestamp(text) == parse_timestamp(text)
+    assert fast_timestamp(text).utcoffset() == parse_timestamp(text).utcoffset()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from datetime import datetime
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -17,6 +18,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.utils import parse_timestamp
 
 from cloudconnectors.config import Settings
 from cloudconnectors.domain.errors import AuthenticationFailed
@@ -101,11 +103,26 @@ def keep_endpoint_host(client: Any, endpoint: str) -> None:
     client.meta.events.register_first("before-sign.s3-control", strip_account_prefix)
 
 
+def fast_timestamp(value: Any) -> Any:
+    """botocore's timestamp parsing, without dateutil for the ISO 8601 text most answers
+    carry (``datetime.fromisoformat`` gives the same instant, zone and precision at a tenth
+    of the cost); epoch numbers, RFC 822 dates and anything odd go to botocore's parser."""
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return parse_timestamp(value)
+
+
 def boto3_session(region: str, core: botocore.session.Session | None = None) -> boto3.Session:
     """A boto3 session on ``core`` (default: a fresh botocore session with the standard
-    credential chain) that shares the process-wide model loader."""
+    credential chain) that shares the process-wide model loader and parses timestamps with
+    :func:`fast_timestamp`."""
     core = core or botocore.session.get_session()
     core.register_component("data_loader", _LOADER)
+    core.get_component("response_parser_factory").set_parser_defaults(
+        timestamp_parser=fast_timestamp)
     session = boto3.Session(botocore_session=core, region_name=region)
     # boto3 appends its own data path to the loader on every session; keep the list short.
     paths = _LOADER.search_paths
