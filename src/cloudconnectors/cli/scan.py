@@ -35,10 +35,10 @@ from cloudconnectors.domain.runs import CollectorResult, Outcome, Trigger
 from cloudconnectors.domain.states import Status
 from cloudconnectors.providers.base import Access, DiagnosticItem
 from cloudconnectors.providers.registry import get_provider
-from cloudconnectors.rules.registry import collection_needs
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services import runs as run_service
 from cloudconnectors.services.polling import PollSummary, poll_now
+from cloudconnectors.services.reports import poll_needs
 
 _COLUMNS = (Outcome.OK, Outcome.PARTIAL, Outcome.DENIED, Outcome.THROTTLED, Outcome.FAILED,
             Outcome.SKIPPED)
@@ -57,7 +57,7 @@ def scan(connector: str, as_json: bool, tenant: str | None) -> None:
         found = connector_service.find_connector(ctx, principal, connector)
         provider = get_provider(found.provider)
         live = sys.stderr.isatty()
-        needs = collection_needs(found.provider.value)
+        needs = poll_needs(ctx.db, principal.tenant_id, found.provider.value)
         progress = ScanProgress(console(stderr=True),
                                 lambda scope: provider.results_per_region(scope, needs,
                                                                           ctx.settings),

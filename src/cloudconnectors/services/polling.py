@@ -42,7 +42,6 @@ from cloudconnectors.inventory.outcome import PollVerdict, judge
 from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
 from cloudconnectors.providers.base import CollectionSink, PollContext
 from cloudconnectors.providers.registry import get_provider
-from cloudconnectors.rules.registry import collection_needs
 from cloudconnectors.security.crypto import SecretKeyError
 from cloudconnectors.services.connectors import open_credentials
 from cloudconnectors.services.context import AppContext
@@ -295,8 +294,11 @@ def _collect(
                 "re-enter the connector's credentials"
             ) from None
         scope = dict(row.scope) if row.scope else None
+    from cloudconnectors.services.reports import poll_needs  # rules load with the poll
+
+    needs = poll_needs(ctx.db, started.tenant_id, str(started.provider))
     context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
-                          needs=collection_needs(str(started.provider)))
+                          needs=needs)
     cloud = provider.authenticate(credentials, context)
     try:
         regions = cloud.discover_regions()

@@ -52,3 +52,31 @@ def test_no_needs_or_the_full_option_keeps_every_declaration() -> None:
 def test_the_inventory_option_names_its_choices() -> None:
     with pytest.raises(ValueError, match="AWS_INVENTORY must be one of rules, full"):
         AwsOptions.from_settings(load_settings(extra={"aws_inventory": "everything"}))
+
+
+def test_details_no_built_in_rule_reads_are_fetched_for_custom_rules_only() -> None:
+    from pathlib import Path
+
+    from cloudconnectors.rules.aws import catalog
+    from cloudconnectors.rules.custom import compile_custom_rule, parse_custom_rules
+
+    rules_dir = Path(catalog.__file__).parent
+    sources = "".join(p.read_text() for p in rules_dir.glob("*.py") if p.name != "shapes.py")
+    for type_, key in catalog.CUSTOM_ONLY_DETAILS:
+        assert f'"{key}"' not in sources and f"'{key}'" not in sources, key
+        assert all(need.key != key for rule in catalog.RULES
+                   for need in getattr(rule, "needs", ()))
+        assert key not in _needs()[type_]
+    [spec] = parse_custom_rules('''
+[[rules]]
+id = "custom.s3.encrypted"
+title = "Buckets are encrypted"
+severity = "low"
+resource_type = "AWS::S3::Bucket"
+condition = "Encryption != null"
+''')
+    needs = collection_needs("aws", [compile_custom_rule(spec)])
+    assert needs is not None and "Encryption" in needs["AWS::S3::Bucket"]
+    assert "Acl" not in needs["AWS::S3::Bucket"]
+    [buckets] = [r for r in select(RESOURCES, needs) if r.type == "AWS::S3::Bucket"]
+    assert {d.key for d in buckets.details} >= {"Encryption", "Policy", "Logging"}
