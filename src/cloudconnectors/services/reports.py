@@ -32,7 +32,7 @@ from cloudconnectors.rules.custom import (
 from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Framework, builtin_frameworks
 from cloudconnectors.rules.frameworks import load_framework as load_builtin_framework
 from cloudconnectors.rules.model import InventoryItem, Rule, RuleInfo
-from cloudconnectors.rules.registry import engine_for, rules_by_id
+from cloudconnectors.rules.registry import collection_needs, engine_for, rules_by_id
 from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
 from cloudconnectors.storage.db import Database
 from cloudconnectors.storage.repositories import findings as repo
@@ -76,6 +76,14 @@ def _custom_specs(session: Session, tenant_id: str) -> list[CustomRuleSpec]:
 
 def _custom_rules(specs: list[CustomRuleSpec], provider: str) -> list[Rule]:
     return [compile_custom_rule(s) for s in specs if s.provider == provider]
+
+
+def poll_needs(db: Database, tenant_id: str, provider: str) -> dict[str, frozenset[str]] | None:
+    """What a poll of ``provider`` for ``tenant_id`` reads: the types rules may read, with the
+    detail keys the built-in rules and the tenant's custom rules read (``PollContext.needs``)."""
+    with db.read() as session:
+        custom = _custom_rules(_custom_specs(session, tenant_id), provider)
+    return collection_needs(provider, custom)
 
 
 def _frameworks_for(provider: str, specs: list[CustomRuleSpec]) -> list[Framework]:
