@@ -65,6 +65,10 @@ def parse_credentials(
         raise ValidationFailed(problems) from None
 
 
+# Resource type -> the detail keys the rules read on its records.
+Needs = Mapping[str, frozenset[str]]
+
+
 @dataclass(frozen=True)
 class PollContext:
     """Who a poll is for; passed to every provider call that needs it."""
@@ -74,6 +78,10 @@ class PollContext:
     connector_id: str
     # The connector's include/exclude lists of accounts it reads (GCP projects); None: all.
     scope: dict[str, list[str]] | None = None
+    # What the rules can read: resource type -> the detail keys read on it. A provider that
+    # can narrow its reads to this skips every other listing and detail call; None: read
+    # everything it knows (the full inventory).
+    needs: Needs | None = None
 
 
 class CollectionSink(Protocol):
@@ -163,10 +171,11 @@ class Provider(ABC):
         yields several types."""
         return (resource_type,)
 
-    def results_per_region(self, scope: str) -> int | None:
+    def results_per_region(self, scope: str, needs: Needs | None = None,
+                           settings: Settings | None = None) -> int | None:
         """How many collector results a poll reports per region of ``scope`` (``regional``,
-        or ``global`` for the one account-wide pseudo-region); None when unknown. Progress
-        displays size their bars with it."""
+        or ``global`` for the one account-wide pseudo-region) when it reads ``needs`` under
+        ``settings``; None when unknown. Progress displays size their bars with it."""
         return None
 
     def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:

@@ -294,7 +294,11 @@ def _collect(
                 "re-enter the connector's credentials"
             ) from None
         scope = dict(row.scope) if row.scope else None
-    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope)
+    from cloudconnectors.services.reports import poll_needs  # rules load with the poll
+
+    needs = poll_needs(ctx.db, started.tenant_id, str(started.provider))
+    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
+                          needs=needs)
     cloud = provider.authenticate(credentials, context)
     try:
         regions = cloud.discover_regions()
