@@ -46,16 +46,25 @@ class ProviderCredentials(BaseModel):
 
 
 def parse_credentials(
-    model: type[ProviderCredentials], raw: object, settings: Settings, prefix: str = "credentials"
+    model: type[ProviderCredentials],
+    raw: object,
+    settings: Settings,
+    prefix: str = "credentials",
+    *,
+    stored: bool = False,
 ) -> ProviderCredentials:
     """Validate ``raw`` into ``model``, turning pydantic errors into field-named problems.
+
+    ``stored`` says ``raw`` was decrypted from storage, validated in full when it was
+    entered: a model may then skip checks that only cost CPU (the validation context's
+    ``"stored"`` key; the GCP key's RSA consistency proof).
 
     Error messages never echo the submitted values, so a secret cannot leak through them.
     """
     if not isinstance(raw, dict):
         raise ValidationFailed.single(prefix, "must be an object")
     try:
-        return model.model_validate(raw, context={"settings": settings})
+        return model.model_validate(raw, context={"settings": settings, "stored": stored})
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_input=False, include_url=False):

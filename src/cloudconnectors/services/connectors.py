@@ -63,9 +63,16 @@ def open_credentials(ctx: AppContext, row: ConnectorRow) -> ProviderCredentials:
     Credentials that no longer validate raise ``ValidationFailed`` naming the fields only:
     pydantic's own message would quote the secret values.
     """
-    model = get_provider(row.provider).credentials_model
-    sealed = ctx.secrets.open(row.credentials_sealed, bound_to=row.id)
-    return parse_credentials(model, sealed, ctx.settings)
+    return open_sealed_credentials(ctx, row.provider, row.id, row.credentials_sealed)
+
+
+def open_sealed_credentials(
+    ctx: AppContext, provider: str, connector_id: str, sealed: str
+) -> ProviderCredentials:
+    """:func:`open_credentials` from the row's values, read in a transaction that is over."""
+    model = get_provider(provider).credentials_model
+    material = ctx.secrets.open(sealed, bound_to=connector_id)
+    return parse_credentials(model, material, ctx.settings, stored=True)
 
 
 def _check(problems: list[FieldProblem | None]) -> None:

@@ -43,7 +43,7 @@ from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
 from cloudconnectors.providers.base import CollectionSink, PollContext
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.security.crypto import SecretKeyError
-from cloudconnectors.services.connectors import open_credentials
+from cloudconnectors.services.connectors import open_sealed_credentials
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.lookups import require_plausible_id
 from cloudconnectors.services.poll_lease import (
@@ -119,6 +119,9 @@ class _Started:
     run_id: str
     snapshot_id: str
     worker_id: str
+    # Read with the lease check, so collecting needs no transaction of its own.
+    credentials_sealed: str = field(repr=False, default="")
+    scope: dict[str, list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,9 @@ def _start(
     run_id: str | None = None,
 ) -> _Started:
     now = utcnow()
-    with ctx.db.write() as session:
+    # Not durable: lost in a database crash, the run is queued again (or, for an embedded
+    # poll, the lease expires) and the poll is redone; the finish commit flushes it anyway.
+    with ctx.db.write(durable=False) as session:
         row = session.get(ConnectorRow, connector_id, with_for_update=True)
         if row is None:
             raise NotFound(f"connector {connector_id} not found")
@@ -250,7 +255,8 @@ def _start(
             run = run_repo.create(session, row.tenant_id, row.id, trigger, worker_id)
         snapshot_id = inventory_repo.create(session, row.tenant_id, row.id, run.id)
         run.snapshot_id = snapshot_id
-        return _Started(row.tenant_id, row.id, row.provider, run.id, snapshot_id, worker_id)
+        return _Started(row.tenant_id, row.id, row.provider, run.id, snapshot_id, worker_id,
+                        row.credentials_sealed, dict(row.scope) if row.scope else None)
 
 
 # -- 2. collect ----------------------------------------------------------------------------
@@ -264,7 +270,7 @@ def _writer(
 ) -> SnapshotWriter:
     def store(batch: Sequence[KeyedAsset]) -> None:
         heartbeat.check()  # never write into a snapshot another worker now owns
-        with ctx.db.write() as session:
+        with ctx.db.write(durable=False) as session:  # the finish commit flushes it
             inventory_repo.insert_assets(
                 session, started.snapshot_id, started.tenant_id, started.connector_id, batch
             )
@@ -282,18 +288,16 @@ def _collect(
     ctx: AppContext, started: _Started, heartbeat: LeaseHeartbeat, writer: SnapshotWriter
 ) -> _Collected:
     provider = get_provider(started.provider)
-    with ctx.db.read() as session:
-        row = session.get_one(ConnectorRow, started.connector_id)
-        try:
-            credentials = open_credentials(ctx, row)
-        except ValidationFailed as exc:
-            fields = sorted({p.field.removeprefix("credentials.") for p in exc.problems})
-            raise AuthenticationFailed(
-                f"the stored credentials are no longer accepted ({', '.join(fields)}): "
-                "re-enter the connector's credentials"
-            ) from None
-        scope = dict(row.scope) if row.scope else None
-    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope)
+    try:
+        credentials = open_sealed_credentials(
+            ctx, started.provider, started.connector_id, started.credentials_sealed)
+    except ValidationFailed as exc:
+        fields = sorted({p.field.removeprefix("credentials.") for p in exc.problems})
+        raise AuthenticationFailed(
+            f"the stored credentials are no longer accepted ({', '.join(fields)}): "
+            "re-enter the connector's credentials"
+        ) from None
+    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, started.scope)
     cloud = provider.authenticate(credentials, context)
     try:
         regions = cloud.discover_regions()
