@@ -88,3 +88,7 @@ class Connector:
     scope: dict[str, list[str]] | None = None
     vm_count: int = 0
     asset_count: int = 0
+    # When a Refresh was accepted (until its poll ends), and whether it still waits for a
+    # poller (status refreshing, no poll running yet).
+    refresh_requested_at: datetime | None = None
+    refresh_queued: bool = False

@@ -124,6 +124,12 @@ class ConnectorOut(BaseModel):
     regions: list[str]
     vm_count: int
     asset_count: int
+    refresh_requested_at: datetime | None = Field(
+        default=None, description="When a Refresh was accepted; cleared when its poll ends.")
+    refresh_queued: bool = Field(
+        default=False, description="True while an accepted Refresh waits for a poller (the "
+        "status already reads refreshing); false once a poll runs. A refresh no poller takes "
+        "within the lease time goes back to the previous status, with a warning saying so.")
 
     @classmethod
     def of(cls, connector: Connector) -> ConnectorOut:
@@ -145,6 +151,8 @@ class ConnectorOut(BaseModel):
             regions=list(connector.regions),
             vm_count=connector.vm_count,
             asset_count=connector.asset_count,
+            refresh_requested_at=connector.refresh_requested_at,
+            refresh_queued=connector.refresh_queued,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, func, or_, select
@@ -63,6 +64,9 @@ def _build(
         scope=_scope(row.scope),
         vm_count=vm_count,
         asset_count=asset_count,
+        refresh_requested_at=row.refresh_requested_at,
+        refresh_queued=(row.status == Status.REFRESHING.value
+                        and row.refresh_previous_status is not None),
     )
 
 
@@ -88,6 +92,7 @@ def state_of(row: ConnectorRow) -> ConnectorState:
         discovery=Discovery(row.discovery) if row.discovery else None,
         last_error=row.last_error,
         warning=row.warning,
+        previous=Status(row.refresh_previous_status) if row.refresh_previous_status else None,
     )
 
 
@@ -97,6 +102,24 @@ def store_state(row: ConnectorRow, state: ConnectorState) -> None:
     row.discovery = state.discovery.value if state.discovery else None
     row.last_error = state.last_error
     row.warning = state.warning
+    row.refresh_previous_status = state.previous.value if state.previous else None
+
+
+def unclaimed_refreshes(
+    session: Session, cutoff: datetime, now: datetime, *, tenant_id: str | None = None
+) -> list[str]:
+    """Connectors whose Refresh is queued (status refreshing, previous status kept) since
+    before ``cutoff`` while nobody holds their lease: the refreshes no poller took."""
+    query = select(ConnectorRow.id).where(
+        ConnectorRow.status == Status.REFRESHING.value,
+        ConnectorRow.refresh_previous_status.is_not(None),
+        or_(ConnectorRow.refresh_requested_at.is_(None),
+            ConnectorRow.refresh_requested_at < cutoff),
+        or_(ConnectorRow.lease_owner.is_(None), ConnectorRow.lease_expires_at < now),
+    )
+    if tenant_id is not None:
+        query = query.where(ConnectorRow.tenant_id == tenant_id)
+    return list(session.scalars(query))
 
 
 def get_row(

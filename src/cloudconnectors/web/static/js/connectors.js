@@ -6,7 +6,7 @@ import {
   discoveryBadge, firstLine, fmtNumber, minutesSince, nextPollCell, providerLabel, STATUS_LABEL, statusBadge,
   timeCell,
 } from "./format.js";
-import { every, POLL_MS, RefreshTracker } from "./live.js";
+import { every, POLL_MS } from "./live.js";
 import { RowMenu } from "./menu.js";
 import { NewConnectorDrawer } from "./new_connector.js";
 
@@ -14,7 +14,6 @@ const config = readJson("page-config");
 const tbody = $("#connector-rows");
 const summary = $("#table-summary");
 const filters = $("#filters");
-const tracker = new RefreshTracker();
 const rows = new Map(); // id -> {tr, connector}
 let state = readQuery();
 let lastPage = null;
@@ -71,14 +70,14 @@ function fillRow(tr, c) {
   const cells = tr.children;
   replace(cells[0], h("a", { href: detailHref(c), class: "row-link" }, c.name));
   replace(cells[1], providerLabel(c.provider));
-  const shown = tracker.status(c);
+  const shown = c.status;
   const waited = shown === "pending" ? minutesSince(c.created_at) : 0;
   replace(cells[2], statusBadge(shown), waited > config.pendingGraceMinutes
     ? h("a", { class: "waiting", href: detailHref(c) }, `Waiting ${Math.round(waited)} min: why?`)
     : null, shown === "offline" && c.last_error ? offlineReason(c) : null);
   replace(cells[3], discoveryBadge(c.discovery));
   replace(cells[4], timeCell(c.last_run_at, "Never"));
-  replace(cells[5], nextPollCell(c.next_run_at, shown));
+  replace(cells[5], nextPollCell(c.next_run_at, shown, c.refresh_queued));
   cells[6].textContent = fmtNumber(c.vm_count);
   cells[7].textContent = fmtNumber(c.asset_count);
   tr.dataset.status = c.status;
@@ -128,7 +127,7 @@ function render(page) {
     seen.add(c.id);
     let entry = rows.get(c.id);
     if (!entry) { entry = { tr: makeRow(c), connector: c }; rows.set(c.id, entry); }
-    const shown = tracker.status(c);
+    const shown = c.status;
     if (entry.shown && entry.shown !== shown) changes.push([c.name, shown]);
     entry.shown = shown;
     entry.connector = c;
@@ -187,7 +186,6 @@ function applyFilters() {
 async function refresh(connector, button) {
   try {
     const answer = await api("POST", `/connectors/${encodeURIComponent(connector.id)}/refresh`);
-    tracker.requested(answer.connector);
     const entry = rows.get(connector.id);
     if (entry) { entry.connector = answer.connector; fillRow(entry.tr, answer.connector); }
     toast(answer.queued
