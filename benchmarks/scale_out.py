@@ -169,11 +169,18 @@ class Bench:
         def drop(runs: Sequence[QueuedRun]) -> None:
             dropped.append(len(runs))
 
+        with self.ctx.db.read() as session:  # open the pooled connection before measuring
+            session.execute(text("SELECT 1"))
+        pg_before = self.backend_cpu()
+        cpu_before = time.process_time()
         started = time.perf_counter()
         result = tick(self.ctx, drop)
         seconds = time.perf_counter() - started
-        return {"claimed": result.claimed, "seconds": seconds,
-                "per_s": result.claimed / seconds, "ms_each": 1000 * seconds / result.claimed}
+        cpu = time.process_time() - cpu_before + sum(
+            c - pg_before.get(pid, 0.0) for pid, c in self.backend_cpu().items())
+        return {"claimed": result.claimed, "seconds": seconds, "cpu": cpu,
+                "per_s": result.claimed / seconds, "ms_each": 1000 * seconds / result.claimed,
+                "per_cpu_s": result.claimed / cpu if cpu else float("inf")}
 
     def empty_tick(self, rounds: int = 20) -> dict[str, float]:
         costs = []
@@ -274,7 +281,9 @@ def main() -> None:
             bench.insert_connectors(args.connectors, due=True)
             claim = bench.tick_claim()
             print(f"tick claim: {claim['claimed']} connectors in {claim['seconds']:.2f} s = "
-                  f"{claim['per_s']:,.0f}/s, {claim['ms_each']:.3f} ms each")
+                  f"{claim['per_s']:,.0f}/s, {claim['ms_each']:.3f} ms each; "
+                  f"{claim['cpu']:.2f} s CPU (ticker + PostgreSQL) = "
+                  f"{claim['per_cpu_s']:,.0f} per CPU second")
             print(f"\n{args.connectors} connectors, synthetic provider, Redis broker, PostgreSQL")
             print("| workers | all polled (s) | polls/s | lateness p50 / p95 / max (s) "
                   "| workers CPU (s) | redis CPU (s) | PostgreSQL CPU (s) | CPU ms per poll |")
