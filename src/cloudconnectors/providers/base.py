@@ -9,7 +9,7 @@ rules, reports) is provider-neutral and works on :class:`CollectedAsset` and
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
@@ -73,6 +73,10 @@ def parse_credentials(
         raise ValidationFailed(problems) from None
 
 
+# Resource type -> the detail keys the rules read on its records.
+Needs = Mapping[str, frozenset[str]]
+
+
 @dataclass(frozen=True)
 class PollContext:
     """Who a poll is for; passed to every provider call that needs it."""
@@ -82,6 +86,10 @@ class PollContext:
     connector_id: str
     # The connector's include/exclude lists of accounts it reads (GCP projects); None: all.
     scope: dict[str, list[str]] | None = None
+    # What the rules can read: resource type -> the detail keys read on it. A provider that
+    # can narrow its reads to this skips every other listing and detail call; None: read
+    # everything it knows (the full inventory).
+    needs: Needs | None = None
 
 
 class CollectionSink(Protocol):
@@ -171,8 +179,9 @@ class Provider(ABC):
         yields several types."""
         return (resource_type,)
 
-    def results_per_region(self, scope: str) -> int | None:
+    def results_per_region(self, scope: str, needs: Needs | None = None,
+                           settings: Settings | None = None) -> int | None:
         """How many collector results a poll reports per region of ``scope`` (``regional``,
-        or ``global`` for the one account-wide pseudo-region); None when unknown. Progress
-        displays size their bars with it."""
+        or ``global`` for the one account-wide pseudo-region) when it reads ``needs`` under
+        ``settings``; None when unknown. Progress displays size their bars with it."""
         return None

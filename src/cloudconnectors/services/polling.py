@@ -298,7 +298,11 @@ def _collect(
             f"the stored credentials are no longer accepted ({', '.join(fields)}): "
             "re-enter the connector's credentials"
         ) from None
-    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, started.scope)
+    from cloudconnectors.services.reports import poll_needs  # rules load with the poll
+
+    needs = poll_needs(ctx.db, started.tenant_id, str(started.provider))
+    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, started.scope,
+                          needs=needs)
     cloud = provider.authenticate(credentials, context)
     try:
         regions = cloud.discover_regions()

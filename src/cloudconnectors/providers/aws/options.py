@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from cloudconnectors.config import ENV_PREFIX, Settings, parse_number
 
-__all__ = ["AwsOptions"]
+__all__ = ["INVENTORY_CHOICES", "AwsOptions"]
+
+INVENTORY_CHOICES = ("rules", "full")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class AwsOptions:
     max_attempts: int = 6
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    # ``rules``: read only what the rules can read (PollContext.needs); ``full``: every
+    # declared type and detail, for a complete inventory.
+    inventory: str = "rules"
 
     @property
     def max_pool_connections(self) -> int:
@@ -51,6 +56,10 @@ class AwsOptions:
 
         defaults = cls()
         regions = tuple(r.strip() for r in (raw("REGIONS") or "").split(",") if r.strip())
+        inventory = (raw("INVENTORY") or defaults.inventory).strip().lower()
+        if inventory not in INVENTORY_CHOICES:
+            raise ValueError(f"{ENV_PREFIX}AWS_INVENTORY must be one of "
+                             f"{', '.join(INVENTORY_CHOICES)}, not {inventory!r}")
         return cls(
             regions=regions,
             home_region=raw("HOME_REGION") or defaults.home_region,
@@ -61,4 +70,5 @@ class AwsOptions:
             max_attempts=int(number("MAX_ATTEMPTS", defaults.max_attempts)),
             connect_timeout=number("CONNECT_TIMEOUT", defaults.connect_timeout),
             read_timeout=number("READ_TIMEOUT", defaults.read_timeout),
+            inventory=inventory,
         )

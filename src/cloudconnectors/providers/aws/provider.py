@@ -4,40 +4,43 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
+from cloudconnectors.config import Settings
 from cloudconnectors.domain.connector import ProviderName
 from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
 from cloudconnectors.domain.runs import CollectorResult
-from cloudconnectors.providers.aws.assume import assumed_role_session
 from cloudconnectors.providers.aws.credentials import AwsCredentials
+from cloudconnectors.providers.aws.declarations import ResourceType
 from cloudconnectors.providers.aws.diagnostics import diagnose
 from cloudconnectors.providers.aws.options import AwsOptions
-from cloudconnectors.providers.aws.platform import (
-    make_client,
-    platform_account_id,
-    platform_credentials_missing,
-    platform_credentials_problem,
-    platform_session,
-)
 from cloudconnectors.providers.aws.resources import RESOURCES
-from cloudconnectors.providers.aws.session import AwsSession
+from cloudconnectors.providers.aws.selection import select
 from cloudconnectors.providers.base import (
     CloudSession,
     DiagnosticItem,
+    Needs,
     PollContext,
     Provider,
     ProviderCredentials,
     ResourceTypeInfo,
 )
 
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
+
 __all__ = ["AwsProvider"]
+
+# boto3 and the session modules load when a poll authenticates, not when a report or a
+# listing only asks the provider about its types (the CLI's ``report`` stays light).
 
 _SESSION_NAME_UNSAFE = re.compile(r"[^\w+=,.@-]", re.ASCII)
 _PLATFORM_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",
                              "UnrecognizedClientException", "IncompleteSignature"})
+
+
+def _selected(options: AwsOptions, needs: Needs | None) -> tuple[ResourceType, ...]:
+    return select(RESOURCES, None if options.inventory == "full" else needs)
 
 
 class AwsProvider(Provider):
@@ -47,6 +50,16 @@ class AwsProvider(Provider):
     vm_types = frozenset({"AWS::EC2::Instance"})
 
     def authenticate(self, credentials: ProviderCredentials, context: PollContext) -> CloudSession:
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        from cloudconnectors.providers.aws.assume import assumed_role_session
+        from cloudconnectors.providers.aws.platform import (
+            make_client,
+            platform_credentials_missing,
+            platform_session,
+        )
+        from cloudconnectors.providers.aws.session import AwsSession
+
         assert isinstance(credentials, AwsCredentials)
         settings = context.settings
         options = AwsOptions.from_settings(settings)
@@ -74,7 +87,7 @@ class AwsProvider(Provider):
                 "Check the platform's network access to AWS (or AWS_ENDPOINT_URL)."
             ) from None
         return AwsSession(session, settings, options, credentials.account_id,
-                          credentials.role_arn)
+                          credentials.role_arn, _selected(options, context.needs))
 
     def diagnose(
         self, results: Sequence[CollectorResult], context: PollContext,
@@ -83,9 +96,12 @@ class AwsProvider(Provider):
         return diagnose(results, _platform_account_or_placeholder(context),
                         str(public_credentials.get("external_id") or "<external-id>"))
 
-    def results_per_region(self, scope: str) -> int | None:
+    def results_per_region(self, scope: str, needs: Needs | None = None,
+                           settings: Settings | None = None) -> int | None:
         """The engine reports once per (region, declaration); global ones once in all."""
-        return sum(1 for resource in RESOURCES if resource.scope.value == scope)
+        options = AwsOptions.from_settings(settings) if settings else AwsOptions()
+        chosen = _selected(options, needs)
+        return sum(1 for resource in chosen if resource.scope.value == scope)
 
     def asset_types_of(self, resource_type: str) -> tuple[str, ...]:
         """A Directory Service listing yields three types; the others one."""
@@ -102,6 +118,8 @@ class AwsProvider(Provider):
 
 
 def _platform_account_or_placeholder(context: PollContext) -> str:
+    from cloudconnectors.providers.aws.platform import platform_account_id
+
     try:
         return platform_account_id(context.settings)
     except AuthenticationFailed:
@@ -113,6 +131,8 @@ def _assume_role_fix(exc: ClientError, credentials: AwsCredentials, context: Pol
     code = str(error.get("Code") or "Error")
     message = str(error.get("Message") or "").strip()
     if code in _PLATFORM_CODES:  # our own identity was refused, not the customer's role
+        from cloudconnectors.providers.aws.platform import platform_credentials_problem
+
         return platform_credentials_problem(f"{code}: {message}")
     platform = _platform_account_or_placeholder(context)
     return (
