@@ -9,7 +9,7 @@ rules, reports) is provider-neutral and works on :class:`CollectedAsset` and
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
@@ -22,6 +22,7 @@ from cloudconnectors.domain.connector import ProviderName
 from cloudconnectors.domain.errors import FieldProblem, ValidationFailed
 from cloudconnectors.domain.runs import CollectorResult
 from cloudconnectors.domain.validation import rule_for
+from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 
 class ProviderCredentials(BaseModel):
@@ -167,3 +168,25 @@ class Provider(ABC):
         or ``global`` for the one account-wide pseudo-region); None when unknown. Progress
         displays size their bars with it."""
         return None
+
+    def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:
+        """The members under ``root`` (an organization, folder or management group), read
+        with the organization connector's own ``session``. Providers without organizations
+        keep this default, which says so instead of pretending the root is empty."""
+        raise OrganizationsNotSupported(self.display_name)
+
+    def member_credentials(
+        self, parent_credentials: ProviderCredentials, member: Member,
+        options: Mapping[str, Any],
+    ) -> ProviderCredentials:
+        """The credentials a member's child connector polls with, derived from the
+        organization connector's ``parent_credentials`` and its ``options`` (for AWS the
+        member role name)."""
+        raise OrganizationsNotSupported(self.display_name)
+
+
+class OrganizationsNotSupported(NotImplementedError):
+    """Raised by a provider that has no organization discovery."""
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(f"organizations not supported for {provider}")
