@@ -74,6 +74,10 @@ class PollContext:
     connector_id: str
     # The connector's include/exclude lists of accounts it reads (GCP projects); None: all.
     scope: dict[str, list[str]] | None = None
+    # Set when the connector is a member of an organization connector: that connector's name
+    # and its options (the member role name), so a refusal can say which deployment fixes it.
+    organization: str | None = None
+    organization_options: Mapping[str, Any] | None = None
 
 
 class CollectionSink(Protocol):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
@@ -15,7 +15,9 @@ from cloudconnectors.providers.aws.assume import assumed_role_session
 from cloudconnectors.providers.aws.credentials import AwsCredentials
 from cloudconnectors.providers.aws.diagnostics import diagnose
 from cloudconnectors.providers.aws.options import AwsOptions
+from cloudconnectors.providers.aws.organizations import discover, member_credentials
 from cloudconnectors.providers.aws.platform import (
+    assume_role_budget,
     make_client,
     platform_account_id,
     platform_credentials_missing,
@@ -32,6 +34,7 @@ from cloudconnectors.providers.base import (
     ProviderCredentials,
     ResourceTypeInfo,
 )
+from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 __all__ = ["AwsProvider"]
 
@@ -54,7 +57,10 @@ class AwsProvider(Provider):
         session_name = _SESSION_NAME_UNSAFE.sub("-", f"cloudconnectors-{context.connector_id}")
         sts = make_client(platform, "sts", options.home_region, settings, options)
 
+        budget = assume_role_budget(options)
+
         def assume() -> dict[str, Any]:
+            budget.take()
             answer = sts.assume_role(
                 RoleArn=credentials.role_arn, ExternalId=credentials.external_id,
                 RoleSessionName=session_name[:64],
@@ -82,6 +88,17 @@ class AwsProvider(Provider):
     ) -> list[DiagnosticItem]:
         return diagnose(results, _platform_account_or_placeholder(context),
                         str(public_credentials.get("external_id") or "<external-id>"))
+
+    def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:
+        assert isinstance(session, AwsSession)
+        return discover(session.client("organizations", session.home_region), root)
+
+    def member_credentials(
+        self, parent_credentials: ProviderCredentials, member: Member,
+        options: Mapping[str, Any],
+    ) -> ProviderCredentials:
+        assert isinstance(parent_credentials, AwsCredentials)
+        return member_credentials(parent_credentials, member, options)
 
     def results_per_region(self, scope: str) -> int | None:
         """The engine reports once per (region, declaration); global ones once in all."""
@@ -115,6 +132,16 @@ def _assume_role_fix(exc: ClientError, credentials: AwsCredentials, context: Pol
     if code in _PLATFORM_CODES:  # our own identity was refused, not the customer's role
         return platform_credentials_problem(f"{code}: {message}")
     platform = _platform_account_or_placeholder(context)
+    if context.organization is not None:
+        return (
+            f"sts:AssumeRole on the member role {credentials.role_arn} was refused ({code}: "
+            f"{message}): the role is missing in account {credentials.account_id} or does not "
+            f"trust the platform account {platform} with sts:ExternalId = "
+            f"{credentials.external_id}. Fix: deploy the member-role StackSet from the setup "
+            f"artifacts of organization {context.organization!r} to this account (or create "
+            "the role there by hand with that trust policy and SecurityAudit), then press "
+            "Refresh on the organization."
+        )
     return (
         f"sts:AssumeRole on {credentials.role_arn} was refused ({code}: {message}). The role's "
         f"trust policy must allow the platform account {platform} (Principal "
