@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from cloudconnectors.domain.runs import RunState, Trigger
 from cloudconnectors.domain.states import Discovery, Status
-from cloudconnectors.services import connectors, polling
+from cloudconnectors.services import connectors, polling, reports
+from cloudconnectors.services.organization_reports import organization_report
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.storage.tables import PollRunRow
 from tests.services.organization_world import (
@@ -95,6 +96,16 @@ def test_members_are_discovered_and_polled_and_the_missing_role_names_its_fix(
     assert shown.members is not None
     assert shown.members.summary == "3 of 4 members online (1 offline)"
     assert shown.kind == "organization" and shown.status is Status.ONLINE
+
+    for member in found.values():
+        if member.status is Status.ONLINE:
+            reports.evaluate_connector(ctx.db, principal.tenant_id, member.id)
+    rolled = organization_report(ctx, principal, parent.id)
+    scored = [m.summary.score for m in rolled.members if m.summary.score is not None]
+    assert len(scored) == 3 and scored == sorted(scored)  # worst first
+    assert rolled.members[-1].account == org.accounts["sandbox"]  # never evaluated: last
+    assert rolled.passed == sum(m.summary.passed for m in rolled.members)
+    assert rolled.score == rolled.passed / (rolled.passed + rolled.failed)
 
 
 def test_include_and_exclude_by_ou_tag_and_account(

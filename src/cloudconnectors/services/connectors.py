@@ -132,7 +132,7 @@ def create_connector(
         )
         session.add(row)
         session.flush()
-        return repo.to_domain(row)
+        return repo.with_rollups(session, [repo.to_domain(row)])[0]
 
 
 def list_connectors(

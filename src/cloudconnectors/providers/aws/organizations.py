@@ -15,22 +15,16 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
+from cloudconnectors.providers.aws.artifacts import MEMBER_ROLE_NAME, ORGANIZATION_ACTIONS
 from cloudconnectors.providers.aws.credentials import ROLE_ARN_PATTERN, AwsCredentials
 from cloudconnectors.providers.aws.faults import classify, error_code
 from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 __all__ = ["DEFAULT_MEMBER_ROLE", "DISCOVERY_ACTIONS", "discover", "member_credentials"]
 
-DEFAULT_MEMBER_ROLE = "CloudConnectorsMember"
-# What the management-account role needs beyond SecurityAudit to walk the organization.
-DISCOVERY_ACTIONS = (
-    "organizations:ListRoots",
-    "organizations:ListOrganizationalUnitsForParent",
-    "organizations:ListChildren",
-    "organizations:ListAccounts",
-    "organizations:ListTagsForResource",
-    "organizations:DescribeOrganization",
-)
+DEFAULT_MEMBER_ROLE = MEMBER_ROLE_NAME
+# What the management-account role needs to walk the organization (the setup policy).
+DISCOVERY_ACTIONS = ORGANIZATION_ACTIONS
 _WALK_FIX = (
     "The organization connector's role must be in the organization's management account or "
     "in a delegated administrator account, with " + ", ".join(DISCOVERY_ACTIONS) +
