@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from cloudconnectors.domain.runs import RunState, Trigger
 from cloudconnectors.domain.states import Discovery, Status
 from cloudconnectors.services import connectors, polling, reports
-from cloudconnectors.services.organization_reports import organization_report
 from cloudconnectors.services.context import AppContext, Principal
+from cloudconnectors.services.organization_reports import organization_report
 from cloudconnectors.storage.tables import PollRunRow
 from tests.services.organization_world import (
     REGIONS,
