@@ -109,6 +109,8 @@ def _first_page(request: Request, web_session: WebSession) -> str | None:
         search=q,
         sort=sort,
         descending=order == "desc",
+        parent="",  # the table is a tree: top level here, members fetched beneath
+        tree=True,
     )
     body = ConnectorPage(
         items=[ConnectorOut.of(c) for c in page.items],
