@@ -48,6 +48,11 @@ def test_add_an_organization_list_it_as_a_tree_and_show_a_member(
     member = run("connectors", "show", "org / payments (111100001111)")
     assert "ou-1-a" in member.stdout and "env=prod" in member.stdout
     assert "role/OrgReader" in member.stdout
+    rolled = json.loads(run("report", "org").stdout)
+    assert [m["account"] for m in rolled["members"]] == ["111100001111"]
+    assert rolled["score"] is None  # nothing evaluated yet
+    table = run("report", "org", "--format", "csv")
+    assert "org: - over 1 member(s), worst first" in table.stdout
     misuse = run("connectors", "add", "--name", "x", "--provider", "aws", "--role-arn",
                  ROLE_ARN, "--include-tag", "env")
     assert misuse.code == 2 and "need --organization" in misuse.stderr
