@@ -55,9 +55,10 @@ def _score(value: float | None) -> str:
 
 
 def _print_organization(rolled: OrganizationReport, fmt: str) -> None:
-    rows: list[dict[str, Any]] = [{"connector_id": m.summary.connector_id, "name": m.summary.connector_name,
-             "account": m.account, "status": "gone" if m.gone else m.status,
-             "score": m.summary.score, "failed": m.summary.failed} for m in rolled.members]
+    rows: list[dict[str, Any]] = [
+        {"connector_id": m.summary.connector_id, "name": m.summary.connector_name,
+         "account": m.account, "status": "gone" if m.gone else m.status,
+         "score": m.summary.score, "failed": m.summary.failed} for m in rolled.members]
     if fmt == "json":
         print_json({"organization_id": rolled.organization_id, "framework": rolled.framework,
                     "score": rolled.score, "passed": rolled.passed, "failed": rolled.failed,
