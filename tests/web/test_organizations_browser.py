@@ -74,3 +74,16 @@ def test_organizations_show_as_a_tree_with_roll_up_counts(
     expect(row(page, "acme org")).to_be_visible()
     expect(row(page, "plain")).to_have_count(0)
     screenshot(page, "41-organization-tree-filtered")
+
+
+def test_an_organization_page_lists_its_members_and_a_member_page_names_its_organization(
+        page: Page, ctx: AppContext, admin_user: Person) -> None:
+    org_id = _organization(ctx, admin_user)
+    ui_sign_in(page, admin_user.email)
+    page.goto(f"/compliance/connectors/{org_id}")
+    members = page.locator("#members-table tbody tr")
+    expect(members).to_have_count(2)
+    expect(page.locator("#org-members")).to_contain_text("0 of 2 members online (2 pending)")
+    screenshot(page, "42-organization-page")
+    members.first.get_by_role("link").click()
+    expect(page.locator(".member-note")).to_contain_text("of organization acme org")
