@@ -225,3 +225,21 @@ def test_gcp_project_lists(run: Cli, key_file: Path) -> None:
     cleared = run("connectors", "edit", "org", "--all-projects")
     assert cleared.code == 0, cleared.stderr
     assert json.loads(run("connectors", "show", "org", "--json").stdout)["projects"] is None
+
+
+@pytest.mark.usefixtures("tenant")
+def test_refresh_shows_refreshing_at_once_and_a_refresh_nobody_takes_goes_back(
+        run: Cli, ctx: AppContext) -> None:
+    assert run(*azure_args("q"), input="s\n").code == 0
+    assert "queued" in run("connectors", "refresh", "q").stdout
+    shown = run("connectors", "show", "q")
+    assert "refreshing (waiting for a poller)" in shown.stdout
+    listed = run("connectors", "list", "--status", "refreshing")
+    assert listed.code == 0 and "q" in listed.stdout
+    # A lease time of 1 s: the waiting CLI itself sees the refresh go back and says why.
+    waited = run("connectors", "refresh", "q", "--wait", "--timeout", "30",
+                 env={"CLOUDCONNECTORS_POLL_LEASE_SECONDS": "1"})
+    assert waited.code == 1
+    assert "not taken by any poller within 1 s" in waited.stderr
+    after = run("connectors", "show", "q")
+    assert "pending" in after.stdout and "not taken by any poller" in after.stdout

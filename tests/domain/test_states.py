@@ -8,28 +8,44 @@ import pytest
 
 from cloudconnectors.domain.errors import IllegalTransition
 from cloudconnectors.domain.states import (
+    PREVIOUS,
     TRANSITIONS,
     ConnectorState,
     Discovery,
     Event,
     EventKind,
+    Stage,
     Status,
     apply,
     can_apply,
 )
 
-IDLE = {Status.PENDING, Status.ONLINE, Status.OFFLINE}
+IDLE = {Stage.PENDING, Stage.ONLINE, Stage.OFFLINE}
 EXPECTED = {
-    EventKind.POLL_STARTED: (IDLE, Status.REFRESHING),
-    EventKind.POLL_RECLAIMED: ({Status.REFRESHING}, Status.REFRESHING),
-    EventKind.POLL_SUCCEEDED: ({Status.REFRESHING}, Status.ONLINE),
-    EventKind.POLL_FAILED: ({Status.REFRESHING}, Status.OFFLINE),
-    EventKind.CREDENTIALS_CHANGED: (IDLE, Status.PENDING),
+    EventKind.REFRESH_QUEUED: (IDLE, Status.REFRESHING),
+    EventKind.REFRESH_UNCLAIMED: ({Stage.QUEUED}, PREVIOUS),
+    EventKind.POLL_STARTED: (IDLE | {Stage.QUEUED}, Status.REFRESHING),
+    EventKind.POLL_RECLAIMED: ({Stage.POLLING}, Status.REFRESHING),
+    EventKind.POLL_SUCCEEDED: ({Stage.POLLING}, Status.ONLINE),
+    EventKind.POLL_FAILED: ({Stage.POLLING}, Status.OFFLINE),
+    EventKind.CREDENTIALS_CHANGED: (IDLE | {Stage.QUEUED}, Status.PENDING),
+}
+
+# One state per stage; the queued one was online before its Refresh.
+STATES = {
+    Stage.PENDING: ConnectorState(Status.PENDING, Discovery.REGIONS_DISCOVERED),
+    Stage.ONLINE: ConnectorState(Status.ONLINE, Discovery.REGIONS_DISCOVERED),
+    Stage.OFFLINE: ConnectorState(Status.OFFLINE, Discovery.REGIONS_DISCOVERED),
+    Stage.QUEUED: ConnectorState(Status.REFRESHING, Discovery.REGIONS_DISCOVERED,
+                                 previous=Status.ONLINE),
+    Stage.POLLING: ConnectorState(Status.REFRESHING, Discovery.REGIONS_DISCOVERED),
 }
 
 
 def event_of(kind: EventKind) -> Event:
     return {
+        EventKind.REFRESH_QUEUED: Event.refresh_queued(),
+        EventKind.REFRESH_UNCLAIMED: Event.refresh_unclaimed("nobody took it"),
         EventKind.POLL_STARTED: Event.poll_started(),
         EventKind.POLL_RECLAIMED: Event.poll_reclaimed(),
         EventKind.POLL_SUCCEEDED: Event.poll_succeeded(Discovery.SUCCESS),
@@ -43,20 +59,48 @@ def test_table_covers_every_event_and_matches_the_design() -> None:
     assert {k: (set(s), t) for k, (s, t) in TRANSITIONS.items()} == EXPECTED
 
 
+def test_every_stage_has_a_state_and_reads_as_its_status() -> None:
+    assert set(STATES) == set(Stage)
+    for stage, state in STATES.items():
+        assert state.stage is stage
+
+
 @pytest.mark.parametrize(
-    ("status", "kind"), list(itertools.product(Status, EventKind)),
+    ("stage", "kind"), list(itertools.product(Stage, EventKind)),
     ids=lambda v: v.value,
 )
-def test_every_pair_is_taken_or_refused(status: Status, kind: EventKind) -> None:
+def test_every_pair_is_taken_or_refused(stage: Stage, kind: EventKind) -> None:
     sources, target = TRANSITIONS[kind]
-    state = ConnectorState(status=status, discovery=Discovery.REGIONS_DISCOVERED)
-    if status in sources:
-        assert can_apply(status, kind)
-        assert apply(state, event_of(kind)).status is target
+    state = STATES[stage]
+    if stage in sources:
+        assert can_apply(state, kind)
+        after = apply(state, event_of(kind))
+        assert after.status is (target if target is not PREVIOUS else state.previous)
     else:
-        assert not can_apply(status, kind)
+        assert not can_apply(state, kind)
         with pytest.raises(IllegalTransition, match=f"cannot apply {kind.value}"):
             apply(state, event_of(kind))
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.ONLINE, Status.OFFLINE])
+def test_a_queued_refresh_reads_refreshing_and_goes_back_with_a_message(status: Status) -> None:
+    before = ConnectorState(status, Discovery.SUCCESS, last_error="old", warning="partial")
+    queued = apply(before, Event.refresh_queued())
+    assert queued.status is Status.REFRESHING and queued.stage is Stage.QUEUED
+    assert (queued.discovery, queued.last_error) == (Discovery.SUCCESS, "old")
+    back = apply(queued, Event.refresh_unclaimed("not taken within 300 s"))
+    assert back == ConnectorState(status, Discovery.SUCCESS, "old", "not taken within 300 s")
+
+
+def test_a_poller_taking_a_queued_refresh_starts_a_poll_not_a_reclaim() -> None:
+    queued = apply(ConnectorState(Status.OFFLINE, last_error="x"), Event.refresh_queued())
+    with pytest.raises(IllegalTransition, match=r"poll_reclaimed.*queued"):
+        apply(queued, Event.poll_reclaimed())
+    polling = apply(queued, Event.poll_started())
+    assert polling.stage is Stage.POLLING and polling.previous is None
+    with pytest.raises(IllegalTransition, match=r"refresh_unclaimed.*polling"):
+        apply(polling, Event.refresh_unclaimed("late"))
+    assert apply(polling, Event.poll_succeeded(Discovery.SUCCESS)).previous is None
 
 
 def test_success_sets_discovery_and_warning_and_clears_error() -> None:

@@ -95,11 +95,13 @@ def test_refresh_wakes_the_scheduler_and_a_second_refresh_starts_nothing(
         assert fake.polls == []
         first = client.post(f"/api/v1/connectors/{connector_id}/refresh", headers=admin.headers)
         assert first.status_code == 202 and first.json()["queued"] is True
+        assert first.json()["connector"]["status"] == "refreshing"  # at once, before any poll
         wait_until(lambda: fake.polls == [connector_id], timeout=5)  # woken, not a minute
         wait_until(lambda: connector_row(ctx, connector_id).status == "refreshing")
         again = client.post(f"/api/v1/connectors/{connector_id}/refresh", headers=admin.headers)
         assert again.status_code == 202 and again.json()["queued"] is False
         assert again.json()["connector"]["status"] == "refreshing"
+        assert again.json()["connector"]["refresh_queued"] is False  # the poll runs now
         gate.set()
         wait_until(lambda: connector_row(ctx, connector_id).status == "online")
         time.sleep(0.3)

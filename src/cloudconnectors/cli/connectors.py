@@ -226,8 +226,11 @@ def _wait_for_poll(ctx: AppContext, principal: Principal, connector_id: str,
     with console(stderr=True).status("Polling...") as progress:
         while finished is None and time.monotonic() < deadline:
             current = service.get_connector(ctx, principal, connector_id)
-            progress.update(f"Polling... status {current.status.value}")
-            if current.status is not Status.REFRESHING and current.last_run_at != before:
+            progress.update("Waiting for a poller..." if current.refresh_queued
+                            else f"Polling... status {current.status.value}")
+            if current.status is not Status.REFRESHING:
+                if current.last_run_at == before:  # no poller took it: back to what it was
+                    fail(current.warning or "the refresh was not taken by any poller")
                 finished = current
             else:
                 time.sleep(1)

@@ -78,6 +78,9 @@ def connector_dict(connector: Connector) -> dict[str, Any]:
         "member": connector.member,
         "gone_at": connector.gone_at.isoformat() if connector.gone_at else None,
         "members": _rollup_dict(connector),
+        "refresh_requested_at": (connector.refresh_requested_at.isoformat()
+                                 if connector.refresh_requested_at else None),
+        "refresh_queued": connector.refresh_queued,
     }
 
 
@@ -111,7 +114,8 @@ def connector_row(c: Connector, indent: str = "") -> list[Any]:
 def print_connector(c: Connector) -> None:
     rows: list[tuple[str, Any]] = [
         ("ID", c.id), ("Name", c.name), ("Provider", c.provider.value),
-        ("Status", c.status.value), ("Discovery", c.discovery.value if c.discovery else None),
+        ("Status", c.status.value + (" (waiting for a poller)" if c.refresh_queued else "")),
+        ("Discovery", c.discovery.value if c.discovery else None),
         ("Run frequency", f"{c.run_frequency_minutes} minutes"),
         ("Last run", when(c.last_run_at)), ("Next run", when(c.next_run_at)),
         ("Created", when(c.created_at)),

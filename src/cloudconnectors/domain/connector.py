@@ -98,3 +98,7 @@ class Connector:
     gone_at: datetime | None = None
     # An organization connector's members by status (read-time roll-up); None otherwise.
     members: Rollup | None = None
+    # When a Refresh was accepted (until its poll ends), and whether it still waits for a
+    # poller (status refreshing, no poll running yet).
+    refresh_requested_at: datetime | None = None
+    refresh_queued: bool = False

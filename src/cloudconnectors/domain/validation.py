@@ -39,8 +39,13 @@ RULES: dict[str, Callable[[dict[str, Any]], str]] = {
     "literal_error": lambda c: f"must be one of {c.get('expected')}",
     "enum": lambda c: f"must be one of {c.get('expected')}",
     "json_invalid": lambda c: "is not valid JSON",
-    "string_pattern_mismatch": lambda c: "has characters that are not allowed",
+    "string_pattern_mismatch": lambda c: ("must not contain NUL characters"
+                                          if c.get("pattern") == NO_NUL_PATTERN
+                                          else "has characters that are not allowed"),
 }
+
+NO_NUL_PATTERN = r"^[^\x00]*$"
+"""The pattern free-text query parameters declare (the API's ``NO_NUL``)."""
 
 
 def rule_for(error: Mapping[str, Any]) -> str:

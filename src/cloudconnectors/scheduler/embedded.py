@@ -18,6 +18,7 @@ from cloudconnectors.scheduler.leases import Claim, claim_due
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.poll_lease import make_worker_id, release_lease
 from cloudconnectors.services.polling import PollSummary, run_poll
+from cloudconnectors.services.refresh_expiry import expire_unclaimed
 
 __all__ = ["EmbeddedScheduler"]
 
@@ -101,6 +102,7 @@ class EmbeddedScheduler:
             return []
         with self._lock:
             busy = set(self._running)
+        expire_unclaimed(self.ctx)  # refreshes this scheduler had no slot for in time
         claims = claim_due(self.ctx, self.worker_id, self.max_concurrent - len(busy), skip=busy)
         for claim in claims:
             try:

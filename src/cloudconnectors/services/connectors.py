@@ -23,13 +23,14 @@ from cloudconnectors.domain.organizations import (
     KIND_ORGANIZATION,
     OrganizationSettings,
 )
-from cloudconnectors.domain.states import Status
+from cloudconnectors.domain.states import IDLE, Stage, Status
 from cloudconnectors.providers.base import ProviderCredentials, parse_credentials
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services.access import require_admin
 from cloudconnectors.services.context import AppContext, Principal
 from cloudconnectors.services.external_ids import claim_external_id
 from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
+from cloudconnectors.services.refresh_expiry import expire_unclaimed
 from cloudconnectors.storage.repositories import connectors as repo
 from cloudconnectors.storage.tables import ConnectorRow
 from cloudconnectors.storage.tables.base import new_id, utcnow
@@ -156,6 +157,7 @@ def list_connectors(
     refuse_nul(q=search)
     if parent:
         require_plausible_id("parent", parent)
+    expire_unclaimed(ctx, tenant_id=principal.tenant_id)
     with ctx.db.read() as session:
         items, total = repo.page(
             session,
@@ -171,6 +173,7 @@ def list_connectors(
 
 def get_connector(ctx: AppContext, principal: Principal, connector_id: str) -> Connector:
     require_plausible_id("connector", connector_id)
+    expire_unclaimed(ctx, tenant_id=principal.tenant_id)
     with ctx.db.read() as session:
         return repo.get_with_snapshot(session, principal.tenant_id, connector_id)
 
@@ -247,7 +250,7 @@ def _parse_scope(provider: Any, projects: Any) -> dict[str, list[str]] | None:
 
 
 def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
-    if row.status == Status.REFRESHING.value:
+    if repo.state_of(row).stage is Stage.POLLING:
         raise Conflict("credentials: a poll is running; change them when it has finished")
     current_external = row.credentials_public.get("external_id")
     if current_external is not None and isinstance(raw, dict):
@@ -260,7 +263,13 @@ def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
     parsed = _parse_credentials(row.provider, raw, ctx)
     row.credentials_public = parsed.public_view()
     row.credentials_sealed = _seal(ctx, parsed, row.id)
-    repo.store_state(row, states.apply(repo.state_of(row), states.Event.credentials_changed()))
+    before = repo.state_of(row)
+    after = states.apply(before, states.Event.credentials_changed())
+    if before.stage is Stage.QUEUED:
+        # The Refresh asked for stays asked for: it now polls the new credentials, and goes
+        # back to pending (what they are) if no poller takes it.
+        after = states.apply(after, states.Event.refresh_queued())
+    repo.store_state(row, after)
     row.next_run_at = utcnow()
 
 
@@ -279,6 +288,11 @@ class RefreshResult:
 
 
 def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) -> RefreshResult:
+    """Queue a poll now; the connector reads ``refreshing`` from this moment on.
+
+    A Refresh already queued stays as it was (same request time); one asked for while a poll
+    runs starts nothing new.
+    """
     require_admin(principal)
     require_plausible_id("connector", connector_id)
     with ctx.db.write() as session:
@@ -286,11 +300,13 @@ def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) ->
         if row.gone_at is not None:
             raise Conflict(f"connector {connector_id} is a member that has left its "
                            "organization (or is excluded); it is kept for its history only")
-        queued = row.status != Status.REFRESHING.value
-        if queued:
+        state = repo.state_of(row)
+        if state.stage in IDLE:
             now = utcnow()
+            repo.store_state(row, states.apply(state, states.Event.refresh_queued()))
             row.refresh_requested_at = now
             row.next_run_at = now
+        queued = state.stage is not Stage.POLLING
     return RefreshResult(get_connector(ctx, principal, connector_id), queued)
 
 
@@ -298,6 +314,7 @@ def find_connector(ctx: AppContext, principal: Principal, id_or_name: str) -> Co
     """A connector of the principal's tenant by ID, or else by exact name (CLI, portal)."""
     if "\x00" in id_or_name or len(id_or_name) > 200:
         raise NotFound(f"no connector with ID or name {id_or_name[:100]!r}")
+    expire_unclaimed(ctx, tenant_id=principal.tenant_id)
     with ctx.db.read() as session:
         try:
             require_plausible_id("connector", id_or_name)

@@ -134,8 +134,7 @@ def reconcile(
         else:
             _update_child(session, secrets, parent, child, member, credentials, now)
         if member.active and child.status != Status.REFRESHING.value:
-            child.next_run_at = now  # the pool polls it now
-            child.refresh_requested_at = now if refresh else None
+            child.next_run_at = now  # the pool polls it now (a queued Refresh already is due)
         elif not member.active:
             child.next_run_at = None  # a suspended account cannot be entered
     if discovery.complete:

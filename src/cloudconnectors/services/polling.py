@@ -37,7 +37,7 @@ from cloudconnectors.domain.errors import (
 )
 from cloudconnectors.domain.runs import CollectorResult, RunState, Trigger
 from cloudconnectors.domain.scopes import Scope, is_gap
-from cloudconnectors.domain.states import Discovery, Status
+from cloudconnectors.domain.states import Discovery, Stage, Status
 from cloudconnectors.inventory.outcome import PollVerdict, judge
 from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
 from cloudconnectors.providers.base import CollectionSink, PollContext
@@ -237,8 +237,9 @@ def _start(
         if row.lease_owner != worker_id:
             raise Conflict(f"a poll is already running for connector {connector_id}")
         state = connector_repo.state_of(row)
-        if state.status is Status.REFRESHING:
-            # We hold the lease, so whoever set ``refreshing`` lost theirs: close its leftovers.
+        if state.stage is Stage.POLLING:
+            # We hold the lease, so the poller that set ``polling`` lost its own: close its
+            # leftovers. (A queued Refresh also reads refreshing, but no poll ran for it.)
             run_repo.fail_unfinished(session, row.id, DIED_MESSAGE, now, keep=run_id)
             inventory_repo.discard_unfinished(session, row.id)
             event = states.Event.poll_reclaimed()

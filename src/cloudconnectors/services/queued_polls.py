@@ -4,9 +4,10 @@ The broker is a seam given as a ``publish`` callable, so these work (and are tes
 whether Celery, a test or a benchmark carries the messages. Everything that decides lives in
 the database:
 
-* **tick** — claims due connectors in batches (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), each
-  batch one transaction that queues one run per connector, then publishes the batch *after*
-  the commit and marks it published.
+* **tick** — reverts queued refreshes no worker took within the lease time; claims due
+  connectors in batches (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), each batch one transaction
+  that queues one run per connector, then publishes the batch *after* the commit and marks it
+  published.
 * **reap** — publishes again the runs the queue may have lost (never published, published
   long ago and still queued, or running with the connector's lease expired).
 * **execute_run** — what a worker's task does: take the run under the connector's lease (or
@@ -24,6 +25,7 @@ from enum import StrEnum
 
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.polling import PollSummary, run_poll
+from cloudconnectors.services.refresh_expiry import expire_unclaimed
 from cloudconnectors.storage.repositories import queue
 from cloudconnectors.storage.repositories.queue import QueuedRun
 from cloudconnectors.storage.tables.base import utcnow
@@ -46,6 +48,7 @@ class TickResult:
 
 def tick(ctx: AppContext, publish: Publish, *, limit: int | None = None) -> TickResult:
     """Queue every due connector (up to ``limit``), batch by batch; publish after commit."""
+    expire_unclaimed(ctx)  # queued refreshes no worker took within the lease time
     batch = max(1, ctx.settings.tick_batch)
     claimed = published = 0
     while limit is None or claimed < limit:

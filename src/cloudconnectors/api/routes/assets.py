@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from cloudconnectors.api.deps import ContextDep, PrincipalDep
 from cloudconnectors.api.schemas.assets import AssetOut, AssetPage, InventorySummaryOut
-from cloudconnectors.api.schemas.common import ErrorOut
+from cloudconnectors.api.schemas.common import NO_NUL, ErrorOut
 from cloudconnectors.services import inventory as service
 
 router = APIRouter(
@@ -28,12 +28,14 @@ def list_assets(
     connector: ConnectorParam = None,
     type_: Annotated[
         str | None,
-        Query(alias="type", max_length=128, description="e.g. AWS::EC2::Instance"),
+        Query(alias="type", max_length=128, pattern=NO_NUL,
+              description="e.g. AWS::EC2::Instance"),
     ] = None,
-    region: Annotated[str | None, Query(max_length=64)] = None,
+    region: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
     account: Annotated[
         str | None,
-        Query(max_length=128, description="A project or subscription ID, e.g. prod-123"),
+        Query(max_length=128, pattern=NO_NUL,
+              description="A project or subscription ID, e.g. prod-123"),
     ] = None,
     stale: Annotated[
         bool | None,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from cloudconnectors.api.deps import AdminDep, ContextDep, PrincipalDep
-from cloudconnectors.api.schemas.common import ErrorOut
+from cloudconnectors.api.schemas.common import NO_NUL, ErrorOut
 from cloudconnectors.api.schemas.connectors import (
     ConnectorCreate,
     ConnectorOut,
@@ -59,7 +59,7 @@ def list_connectors(
     provider: ProviderName | None = None,
     status: Status | None = None,
     q: Annotated[
-        str | None, Query(max_length=100, description="Name contains, or exact ID")
+        str | None, Query(max_length=100, pattern=NO_NUL, description="Name contains, or exact ID")
     ] = None,
     sort: SortKey = "name",
     order: Literal["asc", "desc"] = "asc",

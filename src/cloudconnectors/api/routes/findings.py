@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from cloudconnectors.api.deps import ContextDep, PrincipalDep
-from cloudconnectors.api.schemas.common import ErrorOut
+from cloudconnectors.api.schemas.common import NO_NUL, ErrorOut
 from cloudconnectors.api.schemas.findings import AssetFindings, ConnectorFindingOut, FindingPage
 from cloudconnectors.services import compliance
 
@@ -27,9 +27,11 @@ def list_findings(
     principal: PrincipalDep,
     connector: ConnectorParam = None,
     state: Literal["open", "fixed", "reopened"] | None = None,
-    rule: Annotated[str | None, Query(max_length=128, description="A rule ID")] = None,
+    rule: Annotated[str | None, Query(max_length=128, pattern=NO_NUL,
+                                       description="A rule ID")] = None,
     resource: Annotated[str | None, Query(
-        max_length=200, description="A resource key: an asset ID, or 'account'")] = None,
+        max_length=200, pattern=NO_NUL,
+        description="A resource key: an asset ID, or 'account'")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> FindingPage:

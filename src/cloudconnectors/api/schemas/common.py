@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from cloudconnectors.domain.validation import NO_NUL_PATTERN
+
+NO_NUL = NO_NUL_PATTERN
+"""The pattern of free-text query parameters: the document says NUL is refused (the services
+answer 422 for it), so a client, or a fuzzer, reading the document knows before sending."""
+
 
 class StrictBody(BaseModel):
     """Request bodies refuse unknown fields, so typos are reported, not ignored."""

@@ -173,6 +173,12 @@ class ConnectorOut(BaseModel):
                                      "organization or was excluded; kept for its history.")
     members: MembersOut | None = Field(default=None, description="An organization "
                                        "connector's members by status.")
+    refresh_requested_at: datetime | None = Field(
+        default=None, description="When a Refresh was accepted; cleared when its poll ends.")
+    refresh_queued: bool = Field(
+        default=False, description="True while an accepted Refresh waits for a poller (the "
+        "status already reads refreshing); false once a poll runs. A refresh no poller takes "
+        "within the lease time goes back to the previous status, with a warning saying so.")
 
     @classmethod
     def of(cls, connector: Connector) -> ConnectorOut:
@@ -200,6 +206,8 @@ class ConnectorOut(BaseModel):
             member=connector.member,
             gone_at=connector.gone_at,
             members=MembersOut.of(connector.members) if connector.members else None,
+            refresh_requested_at=connector.refresh_requested_at,
+            refresh_queued=connector.refresh_queued,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, and_, exists, func, or_, select
@@ -75,6 +76,9 @@ def _build(
         organization=dict(row.organization) if row.organization else None,
         member=dict(row.member) if row.member else None,
         gone_at=row.gone_at,
+        refresh_requested_at=row.refresh_requested_at,
+        refresh_queued=(row.status == Status.REFRESHING.value
+                        and row.refresh_previous_status is not None),
     )
 
 
@@ -100,6 +104,7 @@ def state_of(row: ConnectorRow) -> ConnectorState:
         discovery=Discovery(row.discovery) if row.discovery else None,
         last_error=row.last_error,
         warning=row.warning,
+        previous=Status(row.refresh_previous_status) if row.refresh_previous_status else None,
     )
 
 
@@ -109,6 +114,24 @@ def store_state(row: ConnectorRow, state: ConnectorState) -> None:
     row.discovery = state.discovery.value if state.discovery else None
     row.last_error = state.last_error
     row.warning = state.warning
+    row.refresh_previous_status = state.previous.value if state.previous else None
+
+
+def unclaimed_refreshes(
+    session: Session, cutoff: datetime, now: datetime, *, tenant_id: str | None = None
+) -> list[str]:
+    """Connectors whose Refresh is queued (status refreshing, previous status kept) since
+    before ``cutoff`` while nobody holds their lease: the refreshes no poller took."""
+    query = select(ConnectorRow.id).where(
+        ConnectorRow.status == Status.REFRESHING.value,
+        ConnectorRow.refresh_previous_status.is_not(None),
+        or_(ConnectorRow.refresh_requested_at.is_(None),
+            ConnectorRow.refresh_requested_at < cutoff),
+        or_(ConnectorRow.lease_owner.is_(None), ConnectorRow.lease_expires_at < now),
+    )
+    if tenant_id is not None:
+        query = query.where(ConnectorRow.tenant_id == tenant_id)
+    return list(session.scalars(query))
 
 
 def get_row(

@@ -46,6 +46,8 @@ class ConnectorRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(100), default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     refresh_requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    # While a Refresh waits for a poller: the status to go back to if none takes it in time.
+    refresh_previous_status: Mapped[str | None] = mapped_column(String(16), default=None)
     # The last complete snapshot; readers follow this pointer, so a swap is atomic.
     current_snapshot_id: Mapped[str | None] = mapped_column(String(36), default=None)
     # Organizations (issue 16): "account" or "organization". An organization connector keeps

@@ -6,11 +6,10 @@ import { DISCOVERY_HELP, explainStatus } from "./explain.js";
 import {
   discoveryBadge, duration, fmtDate, fmtNumber, ident, nextPollCell, PROVIDERS, statusBadge, timeCell,
 } from "./format.js";
-import { every, POLL_MS, RefreshTracker } from "./live.js";
+import { every, POLL_MS } from "./live.js";
 import { reportHref } from "./compliance.js";
 
 const config = readJson("page-config");
-const tracker = new RefreshTracker();
 let connector = readJson("initial-connector");
 let runs = null; // null: not available on this server
 let diagnostics = null; // the last /diagnostics answer: the provider's own advice
@@ -37,7 +36,7 @@ function fact(term, ...value) {
 
 function renderHead() {
   const c = connector;
-  const status = tracker.status(c);
+  const status = c.status;
   replace($("#c-badge"), statusBadge(status));
   $("#c-name").textContent = c.name;
   const creds = c.credentials ?? {};
@@ -48,7 +47,7 @@ function renderHead() {
     fact("Status", statusBadge(status)),
     fact("Discovery", discoveryBadge(c.discovery), h("span", { class: "muted small block" }, DISCOVERY_HELP[c.discovery ?? "null"])),
     fact("Last poll", timeCell(c.last_run_at, "Never")),
-    fact("Next poll", nextPollCell(c.next_run_at, status)),
+    fact("Next poll", nextPollCell(c.next_run_at, status, c.refresh_queued)),
     fact("Run frequency", `every ${c.run_frequency_minutes} minutes`),
     fact("Virtual machines", fmtNumber(c.vm_count)),
     fact("Resources", fmtNumber(c.asset_count)),
@@ -269,7 +268,6 @@ refreshButton?.addEventListener("click", async () => {
   refreshButton.disabled = true;
   try {
     const answer = await api("POST", `${path}/refresh`);
-    tracker.requested(answer.connector);
     connector = answer.connector;
     renderHead();
     toast(answer.queued ? "Refresh requested. This page updates when the poll finishes." : "A poll is already running; no second one was started.");

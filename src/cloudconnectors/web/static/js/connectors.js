@@ -6,7 +6,7 @@ import {
   discoveryBadge, firstLine, fmtNumber, minutesSince, nextPollCell, providerLabel, STATUS_LABEL, statusBadge,
   timeCell,
 } from "./format.js";
-import { every, POLL_MS, RefreshTracker } from "./live.js";
+import { every, POLL_MS } from "./live.js";
 import { RowMenu } from "./menu.js";
 import { NewConnectorDrawer } from "./new_connector.js";
 
@@ -14,7 +14,6 @@ const config = readJson("page-config");
 const tbody = $("#connector-rows");
 const summary = $("#table-summary");
 const filters = $("#filters");
-const tracker = new RefreshTracker();
 const rows = new Map(); // id -> {tr, connector}
 let state = readQuery();
 let lastPage = null;
@@ -97,7 +96,7 @@ function fillRow(tr, c) {
   if (c.kind === "organization") replace(cells[0], link, " ", memberLabel(c));
   else replace(cells[0], memberLabel(c), link);
   replace(cells[1], providerLabel(c.provider));
-  const shown = tracker.status(c);
+  const shown = c.status;
   const waited = shown === "pending" && !c.gone_at ? minutesSince(c.created_at) : 0;
   replace(cells[2], c.gone_at ? h("span", { class: "badge badge-gone", title: c.member?.gone_reason ?? "" }, "Gone")
     : statusBadge(shown), c.members
@@ -107,7 +106,7 @@ function fillRow(tr, c) {
     : null, shown === "offline" && c.last_error && !c.gone_at ? offlineReason(c) : null);
   replace(cells[3], discoveryBadge(c.discovery));
   replace(cells[4], timeCell(c.last_run_at, "Never"));
-  replace(cells[5], nextPollCell(c.next_run_at, shown));
+  replace(cells[5], nextPollCell(c.next_run_at, shown, c.refresh_queued));
   cells[6].textContent = fmtNumber(c.vm_count);
   cells[7].textContent = fmtNumber(c.asset_count);
   tr.dataset.status = c.status;
@@ -160,7 +159,7 @@ function render(page) {
     seen.add(c.id);
     let entry = rows.get(c.id);
     if (!entry) { entry = { tr: makeRow(c), connector: c }; rows.set(c.id, entry); }
-    const shown = tracker.status(c);
+    const shown = c.status;
     if (entry.shown && entry.shown !== shown) changes.push([c.name, shown]);
     entry.shown = shown;
     entry.connector = c;
@@ -219,7 +218,6 @@ function applyFilters() {
 async function refresh(connector, button) {
   try {
     const answer = await api("POST", `/connectors/${encodeURIComponent(connector.id)}/refresh`);
-    tracker.requested(answer.connector);
     const entry = rows.get(connector.id);
     if (entry) { entry.connector = answer.connector; fillRow(entry.tr, answer.connector); }
     toast(answer.queued

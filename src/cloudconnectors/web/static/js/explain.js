@@ -23,7 +23,10 @@ export function explainStatus(c, runs, graceMinutes = 15, diagnostics = null) {
   switch (c.status) {
     case "pending": {
       const lines = [`Created ${relativeTime(c.created_at)}. The first poll has not finished yet; a healthy connector turns Online within ${graceMinutes} minutes.`];
-      if (waited < graceMinutes) return { tone: "info", lines };
+      if (waited < graceMinutes) {
+        if (c.warning) lines.push(c.warning);
+        return { tone: c.warning ? "warn" : "info", lines };
+      }
       const running = runs?.find((r) => r.state === "running");
       if (running) {
         lines.push(`The first poll started ${relativeTime(running.started_at)} and is still running (${duration(running.started_at)} so far). Accounts with many regions or resources take longer; the run history below shows what is done.`);
@@ -34,10 +37,13 @@ export function explainStatus(c, runs, graceMinutes = 15, diagnostics = null) {
       } else {
         lines.push(`It has waited ${Math.round(waited)} minutes. If no poll has started, check that the scheduler is running ("cloudconnectors serve" runs it inside the server; otherwise a "cloudconnectors worker").`);
       }
+      if (c.warning) lines.push(c.warning);
       return { tone: "warn", lines };
     }
     case "refreshing":
-      return { tone: "info", lines: ["A poll is running now. The status changes to Online or Offline when it finishes."] };
+      return { tone: "info", lines: [c.refresh_queued
+        ? `Refresh accepted ${relativeTime(c.refresh_requested_at)}; waiting for a poller to take it. If none takes it within the lease time, the connector goes back to its previous status and says so here.`
+        : "A poll is running now. The status changes to Online or Offline when it finishes."] };
     case "online": {
       const lines = c.discovery === "success"
         ? ["The last poll signed in, listed the regions and read at least one virtual machine."]
@@ -51,7 +57,7 @@ export function explainStatus(c, runs, graceMinutes = 15, diagnostics = null) {
         lines: [c.discovery
           ? "The last poll failed, so the inventory shown is from the last poll that worked."
           : "The last poll failed and no poll has worked yet, so there is no inventory.",
-        ...offlineAdvice(c, diagnostics)],
+        ...offlineAdvice(c, diagnostics), ...(c.warning ? [c.warning] : [])],
       };
     default:
       return { tone: "info", lines: [] };

@@ -52,8 +52,8 @@ export function timeCell(iso, emptyText) {
 }
 
 // The next poll; one that is already past its time reads "due …" so a stall is visible.
-export function nextPollCell(iso, status) {
-  if (status === "refreshing") return h("span", { class: "muted" }, "Running now");
+export function nextPollCell(iso, status, queued = false) {
+  if (status === "refreshing") return h("span", { class: "muted" }, queued ? "Waiting for a poller" : "Running now");
   if (!iso) return h("span", { class: "muted" }, "—");
   const late = (Date.now() - new Date(iso).getTime()) / 1000 > 90;
   const cell = timeCell(iso, "—");

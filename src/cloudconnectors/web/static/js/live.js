@@ -1,10 +1,10 @@
-// Live state: short polling while the tab is visible, plus the local "Refreshing" promise.
+// Live state: short polling while the tab is visible.
 //
-// A Refresh is queued by the API and picked up by the scheduler a moment later; until the
-// server itself says "refreshing" (and then reports the outcome) the row shows Refreshing.
+// The server says "refreshing" from the moment it accepts a Refresh (refresh_queued while no
+// poller has taken it yet) and goes back to the previous status, with a warning, if none takes
+// it within the lease time; the pages show what the server says, with no promise of their own.
 
 export const POLL_MS = 2000;
-const GIVE_UP_MS = 90_000; // no scheduler picked it up: show the server's state again
 
 export function every(ms, task) {
   let timer = null;
@@ -23,29 +23,4 @@ export function every(ms, task) {
     if (!document.hidden && !stopped) task().catch(() => {});
   });
   return () => { stopped = true; clearTimeout(timer); };
-}
-
-export class RefreshTracker {
-  constructor() { this.pending = new Map(); }
-
-  requested(connector) {
-    this.pending.set(connector.id, {
-      since: Date.now(), sawRefreshing: connector.status === "refreshing", lastRun: connector.last_run_at,
-    });
-  }
-
-  // The status to display for `connector`, given what the server says now.
-  status(connector) {
-    const entry = this.pending.get(connector.id);
-    if (!entry) return connector.status;
-    if (connector.status === "refreshing") { entry.sawRefreshing = true; return "refreshing"; }
-    const finished = entry.sawRefreshing || connector.last_run_at !== entry.lastRun;
-    if (finished || Date.now() - entry.since > GIVE_UP_MS) {
-      this.pending.delete(connector.id);
-      return connector.status;
-    }
-    return "refreshing";
-  }
-
-  get active() { return this.pending.size > 0; }
 }

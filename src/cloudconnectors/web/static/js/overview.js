@@ -5,11 +5,10 @@ import { ComplianceOverview } from "./overview_compliance.js";
 import { OverviewHeadline } from "./overview_headline.js";
 import { $, h, readJson, replace, toast } from "./dom.js";
 import { discoveryBadge, fmtNumber, providerLabel, statusBadge, timeCell } from "./format.js";
-import { every, POLL_MS, RefreshTracker } from "./live.js";
+import { every, POLL_MS } from "./live.js";
 
 const PAGE = 12;
 const config = readJson("page-config");
-const tracker = new RefreshTracker();
 const cards = new Map(); // id -> {card, connector, summaryKey}
 let offset = 0;
 let summaryMissing = false;
@@ -69,7 +68,6 @@ async function refreshInventory(c, button) {
   button.disabled = true;
   try {
     const answer = await api("POST", `/connectors/${encodeURIComponent(c.id)}/refresh`);
-    tracker.requested(answer.connector);
     toast(answer.queued ? `Polling ${c.name} again.` : `${c.name} is already refreshing.`);
     render(answer.connector);
   } catch (error) {
@@ -97,7 +95,7 @@ function render(c) {
     cards.set(c.id, entry);
   }
   entry.connector = c;
-  replace($(".ov-badge", entry.card), statusBadge(tracker.status(c)));
+  replace($(".ov-badge", entry.card), statusBadge(c.status));
   replace($(".ov-meta", entry.card), providerLabel(c.provider), " · ", discoveryBadge(c.discovery),
     " · last poll ", timeCell(c.last_run_at, "never"));
   loadSummary(entry);
