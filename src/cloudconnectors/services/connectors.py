@@ -211,15 +211,17 @@ def update_connector(
 
 
 def _parse_scope(provider: Any, projects: Any) -> dict[str, list[str]] | None:
-    """A connector's include/exclude project lists (GCP only); None reads every project."""
+    """A connector's include/exclude project lists (GCP only); None reads every project.
+    No lists at all (null, ``{}``, empty lists) is fine for any provider: it changes nothing."""
     if projects is None:
         return None
-    if provider != ProviderName.GCP.value:
-        raise ValidationFailed.single("projects", "only Google Cloud connectors take project "
-                                      "lists")
     from cloudconnectors.providers.gcp.projects import validate_scope
 
-    return validate_scope(projects)
+    scope = validate_scope(projects)
+    if scope is not None and provider != ProviderName.GCP.value:
+        raise ValidationFailed.single("projects", "only Google Cloud connectors take project "
+                                      "lists")
+    return scope
 
 
 def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:
