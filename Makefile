@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run demo test test-sqlite test-postgres lint format clean
+.PHONY: install install-dev run demo test test-sqlite test-postgres lint format clean bench-aws
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test-sqlite: install-dev
 
 test-postgres: install-dev
 	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" $(DB_TESTS)
+
+# Our AWS poll + CIS report against a seeded moto account; Prowler too with PROWLER=<venv>.
+SCALES ?= 1,10,30
+bench-aws: install-dev
+	$(BIN)/python benchmarks/aws_vs_peers.py --scale $(SCALES) $(if $(PROWLER),--prowler $(PROWLER))
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

@@ -41,3 +41,22 @@ def test_viewer_cannot_create(client: TestClient, viewer: Person) -> None:
     answer = client.post("/api/v1/connectors", headers=viewer.headers, json={
         "name": "x", "provider": "gcp", "credentials": gcp_credentials()})
     assert answer.status_code == 403
+
+
+def test_the_document_states_the_shape_of_project_lists(client: TestClient,
+                                                       admin: Person) -> None:
+    from cloudconnectors.providers.gcp.credentials import PROJECT_ID_PATTERN
+    from cloudconnectors.providers.gcp.projects import MAX_LISTED
+
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for model in ("ConnectorCreate", "ConnectorUpdate"):
+        lists, null = schemas[model]["properties"]["projects"]["anyOf"]
+        assert null == {"type": "null"} and lists["additionalProperties"] is False
+        for key in ("include", "exclude"):
+            ids = lists["properties"][key]
+            assert ids["maxItems"] == MAX_LISTED
+            assert ids["items"]["pattern"] == PROJECT_ID_PATTERN.pattern
+    # No lists at all is no project selection, which any provider may state.
+    created = client.post("/api/v1/connectors", headers=admin.headers, json={
+        "name": "az", "provider": "azure", "credentials": azure_credentials(), "projects": {}})
+    assert created.status_code == 201 and created.json()["projects"] is None

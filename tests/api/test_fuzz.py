@@ -36,29 +36,35 @@ RULES_DOCUMENT = (
 )
 
 
-def _live_connector(client: TestClient, headers: dict[str, str]) -> str:
+def _live_connector(client: TestClient, headers: dict[str, str], provider: str = "azure") -> str:
     """A connector that exists (the fuzzer may have deleted or renamed the last one)."""
-    page = client.get("/api/v1/connectors", headers=headers, params={"q": TARGET_NAME}).json()
+    name = f"{TARGET_NAME}-{provider}"
+    page = client.get("/api/v1/connectors", headers=headers, params={"q": name}).json()
     for item in page["items"]:
-        if item["name"] == TARGET_NAME:
+        if item["name"] == name:
             return str(item["id"])
+    credentials = gcp_credentials() if provider == "gcp" else azure_credentials()
     created = client.post("/api/v1/connectors", headers=headers, json={
-        "name": TARGET_NAME, "provider": "azure", "credentials": azure_credentials()})
+        "name": name, "provider": provider, "credentials": credentials})
     assert created.status_code == 201, created.text
     return str(created.json()["id"])
 
 
+def _lists_projects(body: Any) -> bool:
+    """Project lists (the document states their shape) are a GCP connector's alone."""
+    return isinstance(body, dict) and bool(body.get("projects"))
+
+
 def _server_issued(ctx: AppContext, person: Person, case: Any) -> None:
     """Put in what a schema cannot describe: credentials that really authenticate (a real RSA
-    key, an External ID this server issued) and a rules document that parses. Everything else
-    stays as generated."""
+    key, an External ID this server issued), a rules document that parses, and GCP as the
+    provider of a new connector given project lists. Everything else stays as generated."""
     body = case.body
+    if _lists_projects(body) and "provider" in body:
+        body["provider"] = "gcp"
     if isinstance(body, dict):
-        # GCP project selection (issue 10) does not state its shape in the document yet;
-        # until it does, positive cases leave it out rather than send arbitrary objects.
-        body.pop("projects", None)
         # Organization settings (issue 16) depend on the provider and on the connector's kind
-        # (only an organization connector takes them), which the document cannot say either;
+        # (only an organization connector takes them), which the document cannot say;
         # their refusals are covered in tests/api/test_organizations_api.py.
         body.pop("organization", None)
     if isinstance(body, dict) and "content" in body:
@@ -66,7 +72,8 @@ def _server_issued(ctx: AppContext, person: Person, case: Any) -> None:
             '{"rules": [{"id": "custom.fuzz.json", "title": "T", "severity": "low", '
             '"resource_type": "AWS::EC2::Instance", "condition": "Tags"}]}')
     if isinstance(body, dict) and "credentials" in body:
-        provider = body.get("provider", "azure")  # PATCH: the live target is Azure
+        # PATCH: the live target is Azure, or GCP when the body lists projects
+        provider = body.get("provider", "gcp" if _lists_projects(body) else "azure")
         issued = issue_external_id(ctx, principal_of(ctx, person))
         body["credentials"] = {"aws": aws_credentials(issued), "gcp": gcp_credentials(),
                                "azure": azure_credentials()}.get(provider, azure_credentials())
@@ -95,9 +102,12 @@ def test_no_input_causes_a_server_error(ctx: AppContext, aws_platform: str) -> N
             def fuzz(case: Any) -> None:
                 params = case.path_parameters
                 live = case.method.upper() != "DELETE" and "/artifacts/" not in case.path
-                if params and "connector_id" in params and live and len(str(case.body)) % 2 == 0:
-                    # Half the requests reach a real connector, so bodies hit the services.
-                    params["connector_id"] = _live_connector(client, headers)
+                if params and "connector_id" in params and live and (
+                        len(str(case.body)) % 2 == 0 or _lists_projects(case.body)):
+                    # Half the requests reach a real connector, so bodies hit the services;
+                    # project lists go to a GCP one, the only kind that takes them.
+                    provider = "gcp" if _lists_projects(case.body) else "azure"
+                    params["connector_id"] = _live_connector(client, headers, provider)
                 _server_issued(ctx, person, case)
                 response = case.call_and_validate(headers=headers, checks=CHECKS)
                 statuses.add(response.status_code)

@@ -261,3 +261,33 @@ def test_gcp_connector_defaults_to_cis_gcp(
     answer = client.get(f"{API}/reports", params={"connector": connector_id, "framework": CIS},
                         headers=admin.headers)
     assert answer.status_code == 422 and "applies to aws connectors" in answer.text
+
+
+def test_a_report_and_its_exports_filtered_by_project(
+        ctx: AppContext, client: TestClient) -> None:
+    from tests.support.gcp_projects import OTHER, PROJECTS, two_project_connector
+    from tests.support.people import principal_of
+
+    person = make_person(ctx, tenant="gcp-org", role="viewer")
+    connector = two_project_connector(ctx, principal_of(ctx, make_person(
+        ctx, tenant="gcp-org", role="admin")))
+    base = f"{API}/reports?connector={connector}&framework=cis_gcp_4_0_0"
+    whole = client.get(base, headers=person.headers).json()
+    assert whole["account"] is None and whole["accounts"] == sorted(PROJECTS)
+    mine = client.get(f"{base}&account={OTHER}", headers=person.headers)
+    assert mine.status_code == 200, mine.text
+    body = mine.json()
+    assert (body["account"], body["account_uid"]) == (OTHER, OTHER)
+    failing = [f for c in body["controls"] for f in c["failing"]]
+    assert failing and {f["account"] for f in failing} <= {OTHER, None}
+    assert sum(body["results"].values()) < sum(whole["results"].values())
+    exported = client.get(f"{API}/reports/export?connector={connector}&format=csv"
+                          f"&account={OTHER}", headers=person.headers)
+    assert exported.status_code == 200 and OTHER in exported.headers["content-disposition"]
+    assert {r["account"] for r in csv.DictReader(io.StringIO(exported.text))} <= {OTHER, ""}
+    unknown = client.get(f"{base}&account=nope-9", headers=person.headers)
+    assert unknown.status_code == 422 and unknown.json()["detail"].startswith("account: ")
+    listed = client.get(f"{API}/reports?account={OTHER}", headers=person.headers).json()
+    assert [s["connector_id"] for s in listed["items"]] == [connector]
+    assert client.get(f"{API}/reports?account=nope-9", headers=person.headers
+                      ).json()["items"] == []

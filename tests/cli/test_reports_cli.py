@@ -131,3 +131,20 @@ def test_invalid_rules_file_is_refused(run: Cli, tmp_path: Path) -> None:
     assert done.code == 1
     assert done.stderr.startswith("error: rules[0] (custom.x).resource_type: is not collected")
     assert json.loads(run("rules", "list", "--json").stdout)["custom"] == []
+
+
+def test_report_of_one_project(run: Cli, ctx: AppContext, person: Person) -> None:
+    from tests.support.gcp_projects import OTHER, two_project_connector
+    from tests.support.people import principal_of
+
+    two_project_connector(ctx, principal_of(ctx, person), name="gcp-org")
+    done = run("report", "gcp-org", "--account", OTHER, "--format", "csv",
+               "--tenant", "acme")
+    assert done.code == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows and {r["account"] for r in rows} <= {OTHER, ""}
+    as_json = json.loads(run("report", "gcp-org", "--account", OTHER, "--tenant",
+                             "acme").stdout)
+    assert as_json["account"] == OTHER
+    refused = run("report", "gcp-org", "--account", "nope-9", "--tenant", "acme")
+    assert refused.code != 0 and "account: " in refused.stderr

@@ -87,12 +87,13 @@ def test_scan_names_a_refused_permission_and_how_to_grant_it(
     ctx: AppContext, run: Cli, customer: str, aws_env: dict[str, str], fault_proxy: FaultProxy
 ) -> None:
     _aws_connector(ctx, customer, name="partly")
-    fault_proxy.add(Rule(service="codebuild", action="ListProjects", fault=DENIED))
+    # EFS file systems are read for the CIS rules and granted by the custom policy.
+    fault_proxy.add(Rule(service="elasticfilesystem", path="/file-systems", fault=DENIED))
     done = run("scan", "partly", env=aws_env)
     assert done.code == 0, done.stderr
     assert "Not read fully" in done.stdout
     [denied] = [line for line in done.stdout.splitlines() if line.startswith("denied")]
-    assert "codebuild:ListProjects" in denied and REGION in denied
+    assert "elasticfilesystem:DescribeFileSystems" in denied and REGION in denied
     assert "Missing: Read-only policy" in done.stdout
     assert "--kind custom-policy" in done.stdout
     assert "partly: online, discovery success" in done.stdout

@@ -48,7 +48,15 @@ def test_connectors_list_needs_the_database_but_no_sdk_or_migrations(
                "admin").code == 0  # the database is at head now
     loaded = imported_by("connectors", "list", env=cli_env)
     assert "sqlalchemy" in loaded
-    assert not loaded & {*CLOUD_SDKS, "alembic", "fastapi"}
+    # Listing reads rows: no credential models (pydantic), no migrations, no SDK.
+    assert not loaded & {*CLOUD_SDKS, "alembic", "fastapi", "pydantic"}
+
+
+def test_the_artifact_kinds_offered_are_the_ones_that_exist() -> None:
+    from cloudconnectors.cli.connectors import ARTIFACT_KINDS
+    from cloudconnectors.providers.aws.artifacts import ArtifactKind
+
+    assert tuple(kind.value for kind in ArtifactKind) == ARTIFACT_KINDS
 
 
 def test_the_command_table_matches_the_commands() -> None:

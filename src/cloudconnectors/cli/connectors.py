@@ -9,7 +9,7 @@ import json
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -34,13 +34,17 @@ from cloudconnectors.domain.connector import (
     validate_fields,
 )
 from cloudconnectors.domain.states import Status
-from cloudconnectors.providers.aws.credentials import AwsCredentials
-from cloudconnectors.providers.base import parse_credentials
 from cloudconnectors.services import connectors as service
-from cloudconnectors.services import platform
-from cloudconnectors.services.aws_artifacts import ArtifactKind, connector_artifact
-from cloudconnectors.services.context import AppContext, Principal
-from cloudconnectors.services.external_ids import IssuedExternalId, issue_for_new_role
+
+if TYPE_CHECKING:
+    from cloudconnectors.services.context import AppContext, Principal
+    from cloudconnectors.services.external_ids import IssuedExternalId
+
+# ``connectors list`` and ``show`` answer at once: what only adding, editing or the setup
+# files need (pydantic credential models, the AWS declarations, the platform's STS client)
+# is imported inside those commands. Kept equal to ``ArtifactKind`` by a test.
+ARTIFACT_KINDS = ("trust-policy", "custom-policy", "eks-policy", "cloudformation",
+                  "organization-policy", "member-stackset")
 
 PROVIDERS = click.Choice([p.value for p in ProviderName])
 STATUSES = click.Choice([s.value for s in Status])
@@ -52,6 +56,10 @@ def connectors() -> None:
 
 
 def _issue_for(ctx: AppContext, principal: Principal, role_arn: str) -> IssuedExternalId:
+    from cloudconnectors.providers.aws.credentials import AwsCredentials
+    from cloudconnectors.providers.base import parse_credentials
+    from cloudconnectors.services.external_ids import issue_for_new_role
+
     # Check the role ARN first so a typo does not spend an External ID; the issuing itself
     # is the API's rule (refused without the platform's AWS account).
     parse_credentials(AwsCredentials, {"role_arn": role_arn, "external_id": "placeholder"},
@@ -93,6 +101,8 @@ def add(name: str, provider: str, run_frequency: int, tenant: str | None,
                "status pending, first poll due now.")
     if issued:
         click.echo(f"External ID: {issued.external_id}")
+        from cloudconnectors.services import platform
+
         click.echo(platform.trust_policy_hint(issued.platform_account_id, issued.external_id))
 
 
@@ -266,6 +276,9 @@ def delete(connector: str, yes: bool, tenant: str | None) -> None:
 @tenant_option
 def external_id(tenant: str | None) -> None:
     """Issue an External ID ahead of creating the AWS role (printed as the last line)."""
+    from cloudconnectors.services import platform
+    from cloudconnectors.services.external_ids import issue_for_new_role
+
     with operator(tenant) as (ctx, principal):
         issued = issue_for_new_role(ctx, principal)
     click.echo(platform.trust_policy_hint(issued.platform_account_id, issued.external_id))
@@ -275,7 +288,7 @@ def external_id(tenant: str | None) -> None:
 
 @connectors.command("artifacts")
 @click.argument("connector")
-@click.option("--kind", required=True, type=click.Choice([k.value for k in ArtifactKind]),
+@click.option("--kind", required=True, type=click.Choice(ARTIFACT_KINDS),
               help="Which setup file of the AWS role.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the file here instead of printing it.")
@@ -284,6 +297,8 @@ def artifacts(connector: str, kind: str, output: str | None, tenant: str | None)
     """Print (or save) an AWS connector's setup file, filled with its External ID."""
     with operator(tenant) as (ctx, principal):
         found = service.find_connector(ctx, principal, connector)
+        from cloudconnectors.services.aws_artifacts import ArtifactKind, connector_artifact
+
         artifact = connector_artifact(ctx, principal, found.id, ArtifactKind(kind))
     text = json.dumps(artifact.document, indent=2) + "\n"
     if output is None:

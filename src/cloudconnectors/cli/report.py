@@ -22,11 +22,13 @@ from cloudconnectors.services.organization_reports import OrganizationReport, or
               "connector's provider.")
 @click.option("--format", "fmt", type=click.Choice(service.export_formats()), default="json",
               show_default=True)
+@click.option("--account", metavar="PROJECT",
+              help="Only this GCP project or Azure subscription of the connector.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
 @tenant_option
-def report(connector: str, framework: str | None, fmt: str, output: Path | None,
-           tenant: str | None) -> None:
+def report(connector: str, framework: str | None, fmt: str, account: str | None,
+           output: Path | None, tenant: str | None) -> None:
     """The report of CONNECTOR (ID or name) from its latest evaluation.
 
     A connector polled but not evaluated yet is evaluated first. For an organization
@@ -41,12 +43,13 @@ def report(connector: str, framework: str | None, fmt: str, output: Path | None,
         framework_id = compliance.resolve_framework(ctx.db, principal.tenant_id, found.id,
                                                     framework)
         exported = service.export_report(ctx.db, principal.tenant_id, found.id, framework_id,
-                                         fmt, evaluate_if_missing=True)
+                                         fmt, evaluate_if_missing=True, account=account)
     if output is None:
         click.echo(exported.content, nl=not exported.content.endswith("\n"))
         return
     output.write_text(exported.content, encoding="utf-8")
-    click.echo(f"Wrote the {framework_id} report of {found.name} ({fmt}) to {output}.",
+    which = f" for {account}" if account else ""
+    click.echo(f"Wrote the {framework_id} report of {found.name}{which} ({fmt}) to {output}.",
                err=True)
 
 

@@ -38,6 +38,7 @@ from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services import runs as run_service
 from cloudconnectors.services.polling import PollSummary, poll_now
+from cloudconnectors.services.reports import poll_needs
 
 _COLUMNS = (Outcome.OK, Outcome.PARTIAL, Outcome.DENIED, Outcome.THROTTLED, Outcome.FAILED,
             Outcome.SKIPPED)
@@ -56,7 +57,10 @@ def scan(connector: str, as_json: bool, tenant: str | None) -> None:
         found = connector_service.find_connector(ctx, principal, connector)
         provider = get_provider(found.provider)
         live = sys.stderr.isatty()
-        progress = ScanProgress(console(stderr=True), provider.results_per_region,
+        needs = poll_needs(ctx.db, principal.tenant_id, found.provider.value)
+        progress = ScanProgress(console(stderr=True),
+                                lambda scope: provider.results_per_region(scope, needs,
+                                                                          ctx.settings),
                                 provider.vm_types, live=live, plain=not as_json)
         if not as_json and not live:
             click.echo(f"Polling {found.name} ({found.provider.value}, {found.id})...",

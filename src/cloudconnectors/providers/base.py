@@ -65,6 +65,10 @@ def parse_credentials(
         raise ValidationFailed(problems) from None
 
 
+# Resource type -> the detail keys the rules read on its records.
+Needs = Mapping[str, frozenset[str]]
+
+
 @dataclass(frozen=True)
 class PollContext:
     """Who a poll is for; passed to every provider call that needs it."""
@@ -78,6 +82,10 @@ class PollContext:
     # and its options (the member role name), so a refusal can say which deployment fixes it.
     organization: str | None = None
     organization_options: Mapping[str, Any] | None = None
+    # What the rules can read: resource type -> the detail keys read on it. A provider that
+    # can narrow its reads to this skips every other listing and detail call; None: read
+    # everything it knows (the full inventory).
+    needs: Needs | None = None
 
 
 class CollectionSink(Protocol):
@@ -167,10 +175,11 @@ class Provider(ABC):
         yields several types."""
         return (resource_type,)
 
-    def results_per_region(self, scope: str) -> int | None:
+    def results_per_region(self, scope: str, needs: Needs | None = None,
+                           settings: Settings | None = None) -> int | None:
         """How many collector results a poll reports per region of ``scope`` (``regional``,
-        or ``global`` for the one account-wide pseudo-region); None when unknown. Progress
-        displays size their bars with it."""
+        or ``global`` for the one account-wide pseudo-region) when it reads ``needs`` under
+        ``settings``; None when unknown. Progress displays size their bars with it."""
         return None
 
     def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:

@@ -7,6 +7,8 @@ instead of carrying its own copy.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import threading
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -19,9 +21,31 @@ from cloudconnectors.domain.assets import CollectedAsset
 from cloudconnectors.domain.runs import CollectorResult
 from cloudconnectors.providers.base import CollectionSink
 
-__all__ = ["CallMeter", "SerialSink", "SinkFailed", "Tally", "run_bounded"]
+__all__ = ["CallMeter", "SerialSink", "SinkFailed", "Tally", "cap_malloc_arenas", "run_bounded"]
 
 T = TypeVar("T")
+
+
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+_arenas_capped = False
+
+
+def cap_malloc_arenas(arenas: int = 2) -> None:
+    """Keep glibc from giving each busy pool thread its own malloc arena (up to 8 per core):
+    with the GIL the threads gain nothing from them, and every arena holds on to freed
+    response buffers, which showed as 10-30 MiB of peak RSS in a poll. Once per process,
+    before the pools start; a no-op off glibc."""
+    global _arenas_capped
+    if _arenas_capped:
+        return
+    _arenas_capped = True
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "mallopt"):
+            libc.mallopt(_M_ARENA_MAX, arenas)
+    except OSError:
+        return
 
 
 class SinkFailed(Exception):

@@ -39,6 +39,36 @@ OPEN_STATES = frozenset({FindingState.OPEN, FindingState.REOPENED})
 MAX_NOTES = 5
 
 
+def account_view(by_account: Mapping[str, Mapping[str, RuleCounts]], account: str,
+                 whole: Mapping[str, RuleCounts]) -> dict[str, RuleCounts]:
+    """The counts of one project or subscription: its own results plus those about the
+    connector as a whole (``""``: a type nobody collects, an account-level answer), which hold
+    for every project. A rule with results in other projects but none here found nothing of
+    its type here (a gap here would have given a MANUAL result here): not applicable."""
+    mine, shared = by_account.get(account, {}), by_account.get("", {})
+    view: dict[str, RuleCounts] = {}
+    for rule_id in whole:
+        parts = [c for c in (mine.get(rule_id), shared.get(rule_id)) if c is not None]
+        view[rule_id] = _merged(parts) if parts else RuleCounts(
+            not_applicable=1, manual_reasons=(f"nothing it checks in {account}",))
+    return view
+
+
+def _merged(parts: list[RuleCounts]) -> RuleCounts:
+    if len(parts) == 1:
+        return parts[0]
+    reasons: list[str] = []
+    for part in parts:
+        reasons += [r for r in part.manual_reasons if r not in reasons]
+    return RuleCounts(
+        passed=sum(p.passed for p in parts), failed=sum(p.failed for p in parts),
+        manual=sum(p.manual for p in parts),
+        not_applicable=sum(p.not_applicable for p in parts),
+        manual_reasons=tuple(reasons[:MAX_NOTES]),
+        carried_passed=sum(p.carried_passed for p in parts),
+        carried_failed=sum(p.carried_failed for p in parts))
+
+
 def framework_score(framework: Framework, counts: Mapping[str, RuleCounts]) -> float | None:
     got = [counts[r] for r in framework.rule_ids if r in counts]
     passed = sum(c.passed + c.carried_passed for c in got)
@@ -82,7 +112,8 @@ def build_report(*, framework: Framework, connector_id: str, connector_name: str
                  findings: Iterable[FindingView], evaluated_at: datetime | None,
                  snapshot_id: str | None, trend: Iterable[TrendPoint] = (),
                  fixed_since: datetime | None = None,
-                 account_uid: str | None = None) -> Report:
+                 account_uid: str | None = None, account: str | None = None,
+                 accounts: Iterable[str] = ()) -> Report:
     """``findings`` are the connector's stored findings (any state) for the framework's rules;
     open and reopened ones are listed under their controls, fixed ones (since
     ``fixed_since`` when given) in ``fixed``."""
@@ -112,4 +143,5 @@ def build_report(*, framework: Framework, connector_id: str, connector_name: str
         controls_by_status={k: by_status.get(k, 0) for k in CONTROL_STATUSES},
         controls=controls,
         fixed=tuple(sorted(fixed, key=lambda f: f.fixed_at or f.last_seen, reverse=True)),
-        trend=tuple(trend), account_uid=account_uid)
+        trend=tuple(trend), account_uid=account_uid, account=account,
+        accounts=tuple(sorted(accounts)))

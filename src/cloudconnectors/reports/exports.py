@@ -23,7 +23,7 @@ from cloudconnectors.rules.model import RuleInfo
 
 CSV_COLUMNS = ("control_id", "control_title", "section", "control_status", "rule_id",
                "resource_type", "region", "resource_id", "resource_name", "severity",
-               "finding_state", "reason", "first_seen", "last_seen")
+               "finding_state", "reason", "first_seen", "last_seen", "account")
 HTML_ROWS = 500  # failing resources shown per control in HTML; the other exports list all
 OCSF_VERSION = "1.3.0"
 OCSF_SEVERITY = {"informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
@@ -46,11 +46,12 @@ def to_csv(report: Report, rules: Mapping[str, RuleInfo] | None = None) -> str:
         head = [control.id, control.title, control.section, control.status]
         if not control.failing:
             writer.writerow([*head, ";".join(control.rules), "", "", "", "", "", "",
-                             "; ".join(control.notes), "", ""])
+                             "; ".join(control.notes), "", "", report.account or ""])
         for f in control.failing:
             writer.writerow([*head, f.rule_id, f.resource_type, f.region, f.resource_id,
                              f.resource_name or "", f.severity, f.state.value, f.reason,
-                             f.first_seen.isoformat(), f.last_seen.isoformat()])
+                             f.first_seen.isoformat(), f.last_seen.isoformat(),
+                             f.account or ""])
     return out.getvalue()
 
 
@@ -119,7 +120,8 @@ def ocsf_finding(report: Report, f: FindingView, rule: RuleInfo | None,
                        "type": f.resource_type, "region": f.region,
                        "cloud_partition": report.provider}],
         "cloud": {"provider": report.provider.upper(), "region": f.region,
-                  **({"account": {"uid": report.account_uid}} if report.account_uid else {})},
+                  **({"account": {"uid": uid}} if (uid := f.account or report.account_uid)
+                     else {})},
         "remediation": {"desc": rule.remediation if rule else ""},
         "unmapped": {"compliance": {
             "framework": report.framework["id"], "version": report.framework["version"],

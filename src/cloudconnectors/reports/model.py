@@ -32,6 +32,7 @@ class FindingView:
     fixed_at: datetime | None = None
     reopened_at: datetime | None = None
     times_reopened: int = 0
+    account: str | None = None  # the project or subscription (None: the connector itself)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ class Report:
     fixed: tuple[FindingView, ...] = ()
     trend: tuple[TrendPoint, ...] = field(default_factory=tuple)
     account_uid: str | None = None  # AWS account, GCP project or Azure subscription
+    # The project or subscription the report is filtered to (None: the whole connector), and
+    # every one the connector's latest evaluation has results for (empty: a single account).
+    account: str | None = None
+    accounts: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (datetimes as ISO 8601 strings)."""

@@ -4,6 +4,8 @@ of all results, so a million-asset evaluation stays flat in memory."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cloudconnectors.reports.model import RuleCounts
 from cloudconnectors.rules.engine import NONE_PREFIX, UNREAD_PREFIX
 from cloudconnectors.rules.model import ACCOUNT_KEY, RuleResult, Status
@@ -24,46 +26,82 @@ class ResultTally:
     """
 
     def __init__(self) -> None:
-        self.counts: dict[str, list[int]] = {}
+        # Counts per project or subscription (None: about the connector as a whole), then per
+        # rule: [pass, fail, manual, not_applicable, carried pass, carried fail]. The
+        # connector's counts are their sums, so the per-project view and the totals agree.
+        self._per: dict[str | None, dict[str, list[int]]] = {}
         self.reasons: dict[str, list[str]] = {}
+        self.account_reasons: dict[tuple[str | None, str], list[str]] = {}
         self.failures: dict[tuple[str, str], RuleResult] = {}
         self.undecided: set[tuple[str, str]] = set()
         self.blind: set[str] = set()
+        self.blind_accounts: set[tuple[str, str]] = set()
         self.results = 0
 
     def add(self, result: RuleResult) -> None:
         self.results += 1
-        slot = self.counts.get(result.rule_id)
+        rule_id = result.rule_id
+        account = result.account
+        per = self._per.get(account)
+        if per is None:
+            per = self._per[account] = {}
+        slot = per.get(rule_id)
         if slot is None:
-            slot = self.counts[result.rule_id] = [0, 0, 0, 0, 0, 0]
+            slot = per[rule_id] = [0, 0, 0, 0, 0, 0]
         status = result.status
         if status is Status.PASS:
             slot[0] += 1
         elif status is Status.FAIL:
             slot[1] += 1
-            self.failures[(result.rule_id, result.resource_key)] = result
+            self.failures[(rule_id, result.resource_key)] = result
         elif status is Status.MANUAL:
             slot[2] += 1
-            self.undecided.add((result.rule_id, result.resource_key))
+            self.undecided.add((rule_id, result.resource_key))
             if result.carried is Status.PASS:
                 slot[4] += 1
             elif result.carried is Status.FAIL:
                 slot[5] += 1
             if result.resource_key == ACCOUNT_KEY or result.resource_key.startswith(
                     UNREAD_PREFIX):
-                self.blind.add(result.rule_id)
-            reasons = self.reasons.setdefault(result.rule_id, [])
-            if len(reasons) < MAX_MANUAL_REASONS and result.reason not in reasons:
-                reasons.append(result.reason)
+                if account is None:
+                    self.blind.add(rule_id)
+                else:
+                    self.blind_accounts.add((rule_id, account))
+            self._reason(rule_id, result.reason, account, MAX_MANUAL_REASONS)
         else:
             slot[3] += 1
             if result.reason and result.resource_key.startswith(NONE_PREFIX):
-                reasons = self.reasons.setdefault(result.rule_id, [])
-                if result.reason not in reasons:  # "no EFS file systems in the inventory"
-                    reasons.append(result.reason)
+                self._reason(rule_id, result.reason, account, None)  # "no EFS file systems"
+
+    def _reason(self, rule_id: str, reason: str, account: str | None,
+                limit: int | None) -> None:
+        for reasons in (self.reasons.setdefault(rule_id, []),
+                        self.account_reasons.setdefault((account, rule_id), [])):
+            if (limit is None or len(reasons) < limit) and reason not in reasons:
+                reasons.append(reason)
 
     def rule_counts(self) -> dict[str, RuleCounts]:
-        return {rid: RuleCounts(passed=c[0], failed=c[1], manual=c[2], not_applicable=c[3],
-                                manual_reasons=tuple(self.reasons.get(rid, ())),
-                                carried_passed=c[4], carried_failed=c[5])
-                for rid, c in self.counts.items()}
+        summed: dict[str, list[int]] = {}
+        for per in self._per.values():
+            for rule_id, c in per.items():
+                total = summed.get(rule_id)
+                if total is None:
+                    summed[rule_id] = list(c)
+                else:
+                    for i, n in enumerate(c):
+                        total[i] += n
+        return {rid: _counts(c, self.reasons.get(rid, ())) for rid, c in summed.items()}
+
+    def account_counts(self) -> dict[str, dict[str, RuleCounts]]:
+        """Per project or subscription (``""``: about the connector as a whole), when any
+        result named one; empty for a connector that reads a single account (AWS)."""
+        if not any(account is not None for account in self._per):
+            return {}
+        return {account or "": {rid: _counts(c, self.account_reasons.get((account, rid), ()))
+                                for rid, c in per.items()}
+                for account, per in self._per.items()}
+
+
+def _counts(c: list[int], reasons: Iterable[str]) -> RuleCounts:
+    return RuleCounts(passed=c[0], failed=c[1], manual=c[2], not_applicable=c[3],
+                      manual_reasons=tuple(reasons), carried_passed=c[4], carried_failed=c[5])

@@ -155,12 +155,12 @@ class Engine:
                         verdict = manual(f"unexpected data shape ({type(exc).__name__}: {exc})")
                 if gap is None:
                     yield RuleResult(rule_id, item.key, type_, item.region, item.native_id,
-                                     item.name, verdict[0], verdict[1])
+                                     item.name, verdict[0], verdict[1], None, item.account)
                     continue
                 carried = verdict[0] if item.stale and verdict[0] in _DECIDED else None
                 reason = _not_read([gap]) + (_as_last_read(*verdict) if carried else "")
                 yield RuleResult(rule_id, item.key, type_, item.region, item.native_id,
-                                 item.name, Status.MANUAL, reason, carried)
+                                 item.name, Status.MANUAL, reason, carried, item.account)
         yield from self._scope_results(cover, seen)
         view = SnapshotView(by_type=kept, context=context,
                             regions=covered_regions(cover.regions, kept), denied=denied_pairs)
@@ -191,7 +191,8 @@ class Engine:
                 reason = _not_read([gap]) + ", so resources there may be missing"
                 for rule_id, _check, _needs in compiled:
                     yield RuleResult(rule_id, _unread_key(gap.scope), type_, gap.scope.region,
-                                     type_, None, Status.MANUAL, reason)
+                                     type_, None, Status.MANUAL, reason, None,
+                                     gap.scope.account)
             if type_ in seen or gaps:
                 continue
             if cover.was_listed(type_):
@@ -207,13 +208,16 @@ class Engine:
     def _run_account(rule: AccountRule, view: SnapshotView,
                      cover: Coverage) -> Iterator[RuleResult]:
         gaps = [g for t in rule.resource_types for g in cover.gaps_of(t)]
+        if gaps and all(g.scope.account is not None for g in gaps):
+            yield from _run_per_account(rule, view, gaps)
+            return
+        # A gap of the connector as a whole (every AWS gap; any gap naming no account): the
+        # rule's answers all rest on it.
         carried = bool(gaps) and all(g.last_read_at is not None for g in gaps)
         try:
             verdicts = list(rule.check(view)) if not gaps or carried else []
         except _DATA_ERRORS as exc:
-            yield RuleResult(rule.id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY, None,
-                             Status.MANUAL,
-                             f"unexpected data shape ({type(exc).__name__}: {exc})")
+            yield _unexpected(rule.id, exc)
             return
         if gaps and not verdicts:
             yield RuleResult(rule.id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY, None,
@@ -221,6 +225,48 @@ class Engine:
             return
         for verdict in verdicts:
             yield _account_result(rule.id, verdict, _not_read(gaps) if gaps else None)
+
+
+def _unexpected(rule_id: str, exc: Exception) -> RuleResult:
+    return RuleResult(rule_id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY, None,
+                      Status.MANUAL, f"unexpected data shape ({type(exc).__name__}: {exc})")
+
+
+def _run_per_account(rule: AccountRule, view: SnapshotView,
+                     gaps: list[ScopeGap]) -> Iterator[RuleResult]:
+    """Gaps that each name a project or subscription make only that one's answers MANUAL:
+    a listing denied in one project leaves the rule's answers for the others as they are.
+    A gapped project the rule gave no answer for (its own record was not read, say) gets one
+    MANUAL answer naming what was not read there."""
+    by_account: dict[str, list[ScopeGap]] = {}
+    for gap in gaps:
+        by_account.setdefault(gap.scope.account or "", []).append(gap)
+    try:
+        verdicts = list(rule.check(view))
+    except _DATA_ERRORS as exc:
+        yield _unexpected(rule.id, exc)
+        return
+    answered: set[str] = set()
+    for verdict in verdicts:
+        item = verdict.item
+        if item is None:  # about the connector as a whole: it rests on every gap
+            relevant = gaps
+        else:
+            relevant = by_account.get(item.account or "", [])
+            answered.add(item.account or "")
+        if not relevant:
+            yield _account_result(rule.id, verdict, None)
+        elif all(g.last_read_at is not None for g in relevant):
+            yield _account_result(rule.id, verdict, _not_read(relevant))
+        else:
+            yield _account_result(rule.id, AccountVerdict(item, Status.MANUAL,
+                                                          _not_read(relevant)), None)
+    for account, mine in by_account.items():
+        if account not in answered:
+            types = ",".join(sorted({g.scope.resource_type for g in mine}))
+            yield RuleResult(rule.id, f"{UNREAD_PREFIX}{account}:{ANY_REGION}:{types}",
+                             ACCOUNT_TYPE, "global", account, None, Status.MANUAL,
+                             _not_read(mine), None, account)
 
 
 def _account_result(rule_id: str, verdict: AccountVerdict, unread: str | None) -> RuleResult:
@@ -234,7 +280,7 @@ def _account_result(rule_id: str, verdict: AccountVerdict, unread: str | None) -
         return RuleResult(rule_id, ACCOUNT_KEY, ACCOUNT_TYPE, "global", ACCOUNT_KEY, None,
                           status, reason, kept)
     return RuleResult(rule_id, item.key, item.type, item.region, item.native_id, item.name,
-                      status, reason, kept)
+                      status, reason, kept, item.account)
 
 
 def _stale_gap(item: InventoryItem) -> ScopeGap:

@@ -111,6 +111,9 @@ class RuleResult(NamedTuple):
     # For a MANUAL answer over carried-forward data: what the rule said of the data as it was
     # last read (PASS/FAIL), kept for the score and the history, never shown as the status.
     carried: Status | None = None
+    # The project or subscription the answer is about (None: the connector as a whole), so a
+    # report can be read per project and its counts add up to the connector's.
+    account: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,7 +12,7 @@ from functools import cache
 from types import ModuleType
 
 from cloudconnectors.rules.engine import Engine
-from cloudconnectors.rules.model import Rule
+from cloudconnectors.rules.model import ResourceRule, Rule
 
 CATALOGS: dict[str, str] = {
     "aws": "cloudconnectors.rules.aws.catalog",
@@ -48,6 +48,25 @@ def detail_permissions(provider: str) -> frozenset[tuple[str, str]]:
         return frozenset()
     return frozenset((type_, permission)
                      for (type_, _key), permission in catalog.DETAIL_PERMISSIONS.items())
+
+
+def collection_needs(provider: str, custom: Iterable[Rule] = ()
+                     ) -> dict[str, frozenset[str]] | None:
+    """What the rules of ``provider`` read, for the collector to read no more: each type
+    rules may read, with the detail keys the built-in rules read on it plus those the
+    ``custom`` rules (a tenant's) name. None for a provider without a catalog: it reads
+    everything."""
+    catalog = _catalog(provider)
+    if catalog is None:
+        return None
+    skipped: frozenset[tuple[str, str]] = getattr(catalog, "CUSTOM_ONLY_DETAILS", frozenset())
+    wanted = {(rule.resource_type, need.key) for rule in custom
+              if isinstance(rule, ResourceRule) for need in rule.needs}
+    keys: dict[str, set[str]] = {type_: set() for type_ in catalog.COLLECTED_TYPES}
+    for type_, key in catalog.DETAIL_PERMISSIONS:
+        if (type_, key) not in skipped or (type_, key) in wanted:
+            keys.setdefault(type_, set()).add(key)
+    return {type_: frozenset(found) for type_, found in keys.items()}
 
 
 @cache

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
+from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.reports.build import CONTROL_STATUSES, RESULT_STATUSES, control_status
 from cloudconnectors.reports.model import FindingState, FindingView
 from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Framework, builtin_frameworks
@@ -120,18 +121,23 @@ def _applies(framework: Framework, provider: str) -> bool:
 
 
 def summaries(db: Database, tenant_id: str, framework_id: str | None = None,
-              trend_limit: int = SUMMARY_TREND_DEFAULT) -> list[ConnectorSummary]:
+              trend_limit: int = SUMMARY_TREND_DEFAULT, *,
+              account: str | None = None) -> list[ConnectorSummary]:
     """One summary per connector of the tenant, by name, read from stored evaluations.
 
     With ``framework_id``: the connectors that framework applies to. Without: every
     connector, against its provider's default framework (``framework`` None when there is
-    none yet, as for Azure today).
+    none yet, as for Azure today). With ``account``: only the connectors that read that
+    account, project or subscription (each summary stays the whole connector's).
     """
     if framework_id is not None:
         require_framework(db, tenant_id, framework_id)
+    if account is not None:
+        refuse_nul(account=account)
     with db.read() as session:
         connectors = session.execute(select(
-            ConnectorRow.id, ConnectorRow.name, ConnectorRow.provider).where(
+            ConnectorRow.id, ConnectorRow.name, ConnectorRow.provider,
+            ConnectorRow.credentials_public).where(
             ConnectorRow.tenant_id == tenant_id).order_by(ConnectorRow.name)).all()
         runs = repo.recent_runs(session, tenant_id, [c.id for c in connectors],
                                 trend_limit)
@@ -151,8 +157,18 @@ def summaries(db: Database, tenant_id: str, framework_id: str | None = None,
         if framework_id is not None and (framework is None or not _applies(framework,
                                                                            c.provider)):
             continue
+        if account is not None and not _reads(c.provider, c.credentials_public,
+                                              runs.get(c.id), account):
+            continue
         found.append(_summary(c.id, c.name, c.provider, framework, runs.get(c.id)))
     return found
+
+
+def _reads(provider: str, public: dict[str, Any], runs: repo.RecentRuns | None,
+           account: str) -> bool:
+    """Whether a connector reads ``account``: its own, or one its latest evaluation names."""
+    own = public.get(get_provider(provider).credentials_model.account_field)
+    return own == account or (runs is not None and account in runs.latest.account_scores)
 
 
 def _summary(connector_id: str, name: str, provider: str, framework: Framework | None,

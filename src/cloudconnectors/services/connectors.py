@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -24,16 +24,20 @@ from cloudconnectors.domain.organizations import (
     OrganizationSettings,
 )
 from cloudconnectors.domain.states import IDLE, Stage, Status
-from cloudconnectors.providers.base import ProviderCredentials, parse_credentials
-from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services.access import require_admin
 from cloudconnectors.services.context import AppContext, Principal
-from cloudconnectors.services.external_ids import claim_external_id
 from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
 from cloudconnectors.services.refresh_expiry import expire_unclaimed
 from cloudconnectors.storage.repositories import connectors as repo
 from cloudconnectors.storage.tables import ConnectorRow
 from cloudconnectors.storage.tables.base import new_id, utcnow
+
+if TYPE_CHECKING:
+    from cloudconnectors.providers.base import ProviderCredentials
+
+# Listing and reading connectors stay light (the CLI's ``connectors list`` answers at once):
+# the credential models (pydantic) and the provider registry load when credentials are
+# parsed or opened.
 
 UNSET: Any = object()
 
@@ -55,6 +59,9 @@ def _nul_problems(value: Any, path: str) -> list[FieldProblem]:
 
 
 def _parse_credentials(provider: str, raw: Any, ctx: AppContext) -> ProviderCredentials:
+    from cloudconnectors.providers.base import parse_credentials
+    from cloudconnectors.providers.registry import get_provider
+
     _check(list(_nul_problems(raw, "credentials")))
     return parse_credentials(get_provider(provider).credentials_model, raw, ctx.settings)
 
@@ -69,6 +76,9 @@ def open_credentials(ctx: AppContext, row: ConnectorRow) -> ProviderCredentials:
     Credentials that no longer validate raise ``ValidationFailed`` naming the fields only:
     pydantic's own message would quote the secret values.
     """
+    from cloudconnectors.providers.base import parse_credentials
+    from cloudconnectors.providers.registry import get_provider
+
     model = get_provider(row.provider).credentials_model
     sealed = ctx.secrets.open(row.credentials_sealed, bound_to=row.id)
     return parse_credentials(model, sealed, ctx.settings)
@@ -114,6 +124,8 @@ def create_connector(
         if repo.name_taken(session, principal.tenant_id, name):
             raise _name_conflict(name)
         if (external_id := parsed.issued_external_id()) is not None:
+            from cloudconnectors.services.external_ids import claim_external_id
+
             claim_external_id(session, principal.tenant_id, external_id, connector_id)
         row = ConnectorRow(
             id=connector_id,
@@ -231,6 +243,7 @@ def update_connector(
 def _parse_organization(provider: Any, raw: Any) -> OrganizationSettings | None:
     if raw is None:
         return None
+    from cloudconnectors.providers.registry import get_provider
     from cloudconnectors.services.organizations import check_supported, settings_for_create
 
     check_supported(get_provider(provider))
@@ -238,15 +251,17 @@ def _parse_organization(provider: Any, raw: Any) -> OrganizationSettings | None:
 
 
 def _parse_scope(provider: Any, projects: Any) -> dict[str, list[str]] | None:
-    """A connector's include/exclude project lists (GCP only); None reads every project."""
+    """A connector's include/exclude project lists (GCP only); None reads every project.
+    No lists at all (null, ``{}``, empty lists) is fine for any provider: it changes nothing."""
     if projects is None:
         return None
-    if provider != ProviderName.GCP.value:
-        raise ValidationFailed.single("projects", "only Google Cloud connectors take project "
-                                      "lists")
     from cloudconnectors.providers.gcp.projects import validate_scope
 
-    return validate_scope(projects)
+    scope = validate_scope(projects)
+    if scope is not None and provider != ProviderName.GCP.value:
+        raise ValidationFailed.single("projects", "only Google Cloud connectors take project "
+                                      "lists")
+    return scope
 
 
 def _rotate_credentials(ctx: AppContext, row: ConnectorRow, raw: Any) -> None:

@@ -299,8 +299,11 @@ def _collect(
         scope = dict(row.scope) if row.scope else None
         organization, organization_options = organizations.member_context(session, row)
         whole_organization = organizations.is_organization(row)
+    from cloudconnectors.services.reports import poll_needs  # rules load with the poll
+
+    needs = poll_needs(ctx.db, started.tenant_id, str(started.provider))
     context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
-                          organization, organization_options)
+                          organization, organization_options, needs=needs)
     cloud = provider.authenticate(credentials, context)
     if whole_organization:
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cloudconnectors.domain.errors import Conflict, NotFound, ValidationFailed
 from cloudconnectors.providers.registry import get_provider
-from cloudconnectors.reports.build import build_report, framework_score
+from cloudconnectors.reports.build import account_view, build_report, framework_score
 from cloudconnectors.reports.exports import EXPORTERS
 from cloudconnectors.reports.model import FindingState, FindingView, Report
 from cloudconnectors.reports.tally import ResultTally
@@ -32,7 +32,7 @@ from cloudconnectors.rules.custom import (
 from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, Framework, builtin_frameworks
 from cloudconnectors.rules.frameworks import load_framework as load_builtin_framework
 from cloudconnectors.rules.model import InventoryItem, Rule, RuleInfo
-from cloudconnectors.rules.registry import engine_for, rules_by_id
+from cloudconnectors.rules.registry import collection_needs, engine_for, rules_by_id
 from cloudconnectors.services.lookups import refuse_nul, require_plausible_id
 from cloudconnectors.storage.db import Database
 from cloudconnectors.storage.repositories import findings as repo
@@ -78,6 +78,14 @@ def _custom_rules(specs: list[CustomRuleSpec], provider: str) -> list[Rule]:
     return [compile_custom_rule(s) for s in specs if s.provider == provider]
 
 
+def poll_needs(db: Database, tenant_id: str, provider: str) -> dict[str, frozenset[str]] | None:
+    """What a poll of ``provider`` for ``tenant_id`` reads: the types rules may read, with the
+    detail keys the built-in rules and the tenant's custom rules read (``PollContext.needs``)."""
+    with db.read() as session:
+        custom = _custom_rules(_custom_specs(session, tenant_id), provider)
+    return collection_needs(provider, custom)
+
+
 def _frameworks_for(provider: str, specs: list[CustomRuleSpec]) -> list[Framework]:
     found = [f for f in builtin_frameworks() if f.provider in (None, provider)]
     if any(s.provider == provider for s in specs):
@@ -120,7 +128,12 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
             tally.add(result)
         provider = connector.provider
     counts = tally.rule_counts()
-    scores = {f.id: framework_score(f, counts) for f in _frameworks_for(provider, specs)}
+    frameworks = _frameworks_for(provider, specs)
+    scores = {f.id: framework_score(f, counts) for f in frameworks}
+    by_account = tally.account_counts()
+    account_scores = {account: {f.id: framework_score(f, view) for f in frameworks}
+                      for account in by_account if account
+                      for view in (account_view(by_account, account, counts),)}
     severities = {r.id: r.severity.value for r in engine.rules}
     with db.write() as session:
         # One evaluation folds into a connector's history at a time (a poll's hook, a
@@ -130,11 +143,12 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
             session, tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
             now=seen_at, failures=tally.failures, severities=severities,
             evaluated_rules=[r.id for r in engine.rules if r.id not in tally.blind],
-            undecided=tally.undecided)
+            undecided=tally.undecided, blind_accounts=tally.blind_accounts)
         run = repo.add_evaluation_run(
             session, tenant_id=tenant_id, connector_id=connector_id, snapshot_id=snapshot_id,
             evaluated_at=evaluated_at, duration_ms=int((time.perf_counter() - started) * 1000),
-            asset_count=assets, result_count=tally.results, counts=counts, scores=scores)
+            asset_count=assets, result_count=tally.results, counts=counts, scores=scores,
+            account_counts=by_account, account_scores=account_scores)
     return EvaluationSummary(
         run_id=run.id, connector_id=connector_id, snapshot_id=snapshot_id,
         evaluated_at=evaluated_at, duration_ms=run.duration_ms, asset_count=assets,
@@ -176,17 +190,21 @@ def framework_for(session: Session, tenant_id: str, framework_id: str,
 
 def get_report(db: Database, tenant_id: str, connector_id: str, framework_id: str, *,
                fixed_since: datetime | None = None, trend_limit: int = 100,
-               evaluate_if_missing: bool = False) -> Report:
+               evaluate_if_missing: bool = False, account: str | None = None) -> Report:
     """The latest evaluation of a connector against a framework, with failing resources
-    (first/last seen), fixed findings (since ``fixed_since`` if given) and the score trend."""
+    (first/last seen), fixed findings (since ``fixed_since`` if given) and the score trend;
+    with ``account``, read for that one project or subscription of the connector."""
     report, _rules = _report_and_rules(db, tenant_id, connector_id, framework_id,
-                                       fixed_since, trend_limit, evaluate_if_missing)
+                                       fixed_since, trend_limit, evaluate_if_missing, account)
     return report
 
 
 def _report_and_rules(db: Database, tenant_id: str, connector_id: str, framework_id: str,
                       fixed_since: datetime | None, trend_limit: int,
-                      evaluate_if_missing: bool) -> tuple[Report, dict[str, RuleInfo]]:
+                      evaluate_if_missing: bool, account: str | None = None,
+                      ) -> tuple[Report, dict[str, RuleInfo]]:
+    if account is not None:
+        refuse_nul(account=account)
     with db.read() as session:
         connector = _connector(session, tenant_id, connector_id)
         name, provider = connector.name, connector.provider
@@ -200,15 +218,31 @@ def _report_and_rules(db: Database, tenant_id: str, connector_id: str, framework
                            "evaluate it after its first poll")
         evaluate_connector(db, tenant_id, connector_id)
         return _report_and_rules(db, tenant_id, connector_id, framework_id, fixed_since,
-                                 trend_limit, False)
+                                 trend_limit, False, account)
+    accounts = sorted(a for a in run.account_counts if a)
+    counts = run.counts
+    if account is not None and account not in accounts:
+        if accounts or account != account_uid:
+            known = ", ".join(accounts[:20]) + (" ..." if len(accounts) > 20 else "")
+            raise ValidationFailed.single("account", (
+                f"{account!r} is not one of the projects or subscriptions in connector "
+                f"{name}'s latest evaluation ({known})") if accounts else (
+                f"connector {name} reads a single account ({account_uid}); leave account "
+                "out or give that one"))
+        account = None  # a single-account connector's own account: the whole report
+    elif account is not None:
+        counts = account_view(run.account_counts, account, run.counts)
+        account_uid = account
     with db.read() as session:
-        findings = repo.list_findings(session, tenant_id, connector_id, framework.rule_ids)
-        trend = repo.score_trend(session, tenant_id, connector_id, framework.id, trend_limit)
+        findings = repo.list_findings(session, tenant_id, connector_id, framework.rule_ids,
+                                      account=account)
+        trend = repo.score_trend(session, tenant_id, connector_id, framework.id, trend_limit,
+                                 account=account)
     report = build_report(
         framework=framework, connector_id=connector_id, connector_name=name,
-        provider=provider, counts=run.counts, findings=findings,
+        provider=provider, counts=counts, findings=findings,
         evaluated_at=run.evaluated_at, snapshot_id=run.snapshot_id, trend=trend,
-        fixed_since=fixed_since, account_uid=account_uid)
+        fixed_since=fixed_since, account_uid=account_uid, account=account, accounts=accounts)
     return report, rules
 
 
@@ -240,18 +274,20 @@ def export_formats() -> list[str]:
 
 def export_report(db: Database, tenant_id: str, connector_id: str, framework_id: str,
                   fmt: str, *, fixed_since: datetime | None = None,
-                  evaluate_if_missing: bool = False) -> ExportedReport:
+                  evaluate_if_missing: bool = False,
+                  account: str | None = None) -> ExportedReport:
     """The report as ``json``, ``csv``, ``html`` (self-contained) or ``ocsf`` (a JSON array
     of OCSF Detection Findings, class 2004)."""
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         raise ValidationFailed.single("format", "must be one of " + ", ".join(EXPORTERS))
     report, rules = _report_and_rules(db, tenant_id, connector_id, framework_id, fixed_since,
-                                      100, evaluate_if_missing)
+                                      100, evaluate_if_missing, account)
     render, media_type = exporter
     extension = "json" if fmt == "ocsf" else fmt
     suffix = ".ocsf" if fmt == "ocsf" else ""
-    filename = f"{report.connector_name}-{framework_id}{suffix}.{extension}"
+    which = f"-{report.account}" if report.account else ""
+    filename = f"{report.connector_name}{which}-{framework_id}{suffix}.{extension}"
     return ExportedReport(render(report, rules), media_type, filename)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import boto3
 import pytest
 
 from cloudconnectors.domain.errors import AuthenticationFailed
 from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.platform import (
     client_config,
+    keep_endpoint_host,
     make_client,
     platform_account_id,
     platform_session,
@@ -61,7 +63,11 @@ def test_s3control_keeps_the_operator_endpoint_host(
                          AwsOptions.from_settings(settings))
     block = {"BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": True,
              "RestrictPublicBuckets": False}
-    client.put_public_access_block(AccountId=PLATFORM_ACCOUNT,
+    # The provider's clients only read (their models keep the declared operations): write
+    # with a plain client that gets the same host handling.
+    writer = boto3.client("s3control", region_name="us-east-1", endpoint_url=moto_server.url)
+    keep_endpoint_host(writer, moto_server.url)
+    writer.put_public_access_block(AccountId=PLATFORM_ACCOUNT,
                                    PublicAccessBlockConfiguration=block)
     answer = client.get_public_access_block(AccountId=PLATFORM_ACCOUNT)
     assert answer["PublicAccessBlockConfiguration"] == block
@@ -75,3 +81,15 @@ def test_options_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     options = AwsOptions.from_settings(load_settings(data_dir=tmp_path))
     assert options.regions == ("us-east-1", "eu-west-1")
     assert options.concurrency == 7
+
+
+@pytest.mark.parametrize("text", ["2026-12-02T23:31:57.000Z", "2026-12-02T23:31:57",
+                                  "2026-12-02T23:31:57.123456+02:00",
+                                  "Wed, 02 Dec 2026 23:31:57 GMT", "1733182317.5", "20261202"])
+def test_fast_timestamps_read_as_botocore_reads_them(text: str) -> None:
+    from botocore.utils import parse_timestamp
+
+    from cloudconnectors.providers.aws.platform import fast_timestamp
+
+    assert fast_timestamp(text) == parse_timestamp(text)
+    assert fast_timestamp(text).utcoffset() == parse_timestamp(text).utcoffset()

@@ -120,3 +120,19 @@ def test_api_version_is_required_and_foreign_links_are_refused(
         assert foreign.value.code == "ForeignLink"
     finally:
         session.close()
+
+
+def test_a_listing_that_fails_on_a_later_page_is_marked_truncated(
+        azure: AzureWorld, context: PollContext) -> None:
+    from cloudconnectors.domain.scopes import is_gap
+
+    # Pages of two: the first page of virtual machines answers, every later one fails.
+    azure.world.faults.append(Fault("/providers/microsoft.compute/virtualmachines?"
+                                    "api-version=2024-07-01&%24skiptoken", status=500,
+                                    times=-1))
+    sink = run_poll(context, credentials()).sink
+    result = sink.result(VM, "global")
+    assert result.outcome is Outcome.PARTIAL and result.truncated
+    assert (result.reason or "").startswith("stopped after 2 items")
+    assert is_gap(result)
+    assert not any(r.truncated for r in sink.results if r.resource_type == DISKS)

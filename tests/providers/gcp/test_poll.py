@@ -181,3 +181,19 @@ def test_a_call_that_times_out_is_retried_then_failed(tmp_path: Path) -> None:
     zone = failed["dns.googleapis.com/ManagedZone"]
     assert zone.outcome is Outcome.FAILED and zone.error_code == "TIMEOUT"
     assert "after 2 attempts" in (zone.reason or "") and zone.calls == 2
+
+
+def test_a_listing_that_fails_on_a_later_page_is_marked_truncated(tmp_path: Path) -> None:
+    from cloudconnectors.demo.gcp_sandbox import Fault
+    from cloudconnectors.domain.scopes import is_gap
+
+    with gcp_lab([ProjectSpec(HOME, vms=4)]) as lab:  # pages of three: the second fails
+        lab.world.faults.append(Fault("aggregated/instances", 503, times=50, after=1,
+                                      retry_after=None))
+        sink, _ = poll(lab, tmp_path)
+    result = next(r for r in sink.results if r.resource_type == VM)
+    assert result.outcome is Outcome.PARTIAL and result.truncated and result.count == 3
+    assert (result.reason or "").startswith("stopped after 3 items")
+    assert is_gap(result)  # its assets are carried forward, its rules read not evaluated
+    firewalls = next(r for r in sink.results if r.resource_type.endswith("/Firewall"))
+    assert not firewalls.truncated

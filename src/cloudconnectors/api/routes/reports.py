@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 
 from cloudconnectors.api.deps import AdminDep, ContextDep, PrincipalDep
-from cloudconnectors.api.schemas.common import ErrorOut
+from cloudconnectors.api.schemas.common import NO_NUL, ErrorOut
 from cloudconnectors.api.schemas.reports import (
     ConnectorReportSummary,
     EvaluationOut,
@@ -37,6 +37,13 @@ FrameworkParam = Annotated[
                                       CUSTOM_FRAMEWORK_ID]}),
 ]
 ExportFormat = Literal["json", "csv", "html", "ocsf"]
+AccountParam = Annotated[
+    str | None,
+    Query(max_length=128, pattern=NO_NUL,
+          description="With connector: its report for one GCP project or Azure subscription "
+          "(the report's `accounts` lists them). Without connector: only the connectors that "
+          "read that account, project or subscription."),
+]
 
 
 @router.get("/reports", response_model=ReportOut | ReportSummaryList)
@@ -49,16 +56,17 @@ def get_reports(
     fixed_since: Annotated[datetime | None, Query(description="List findings fixed since "
                                                   "then (default: all)")] = None,
     trend: Annotated[int, Query(ge=1, le=100, description="Trend points per connector")] = 30,
+    account: AccountParam = None,
 ) -> ReportOut | ReportSummaryList:
     """With ``connector``: its report (score, controls, failing resources with first/last
     seen, fixed findings, trend). Without: the tenant overview from stored evaluations."""
     db, tenant_id = ctx.db, principal.tenant_id
     if connector is None:
-        found = compliance.summaries(db, tenant_id, framework, trend)
+        found = compliance.summaries(db, tenant_id, framework, trend, account=account)
         return ReportSummaryList(items=[ConnectorReportSummary.of(s) for s in found])
     framework_id = compliance.resolve_framework(db, tenant_id, connector, framework)
     report = service.get_report(db, tenant_id, connector, framework_id,
-                                fixed_since=fixed_since, trend_limit=trend)
+                                fixed_since=fixed_since, trend_limit=trend, account=account)
     return ReportOut.model_validate(report.to_dict())
 
 
@@ -94,12 +102,13 @@ def export_report(
     framework: FrameworkParam = None,
     format: Annotated[ExportFormat, Query(description="json | csv | html | ocsf")] = "json",
     fixed_since: datetime | None = None,
+    account: AccountParam = None,
 ) -> Response:
     """The report as a file: JSON, CSV, self-contained HTML, or OCSF Detection Findings."""
     db, tenant_id = ctx.db, principal.tenant_id
     framework_id = compliance.resolve_framework(db, tenant_id, connector, framework)
     exported = service.export_report(db, tenant_id, connector, framework_id, format,
-                                     fixed_since=fixed_since)
+                                     fixed_since=fixed_since, account=account)
     return Response(exported.content, media_type=exported.media_type,
                     headers={"Content-Disposition": _content_disposition(exported.filename)})
 

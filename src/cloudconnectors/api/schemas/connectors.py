@@ -42,6 +42,28 @@ ORGANIZATION_HELP = (
 )
 
 
+_PROJECT_IDS: dict[str, Any] = {
+    "type": "array", "maxItems": 1000,
+    "items": {"type": "string", "pattern": r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$",
+              "description": "A GCP project ID"},
+}
+PROJECT_LISTS: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"include": _PROJECT_IDS, "exclude": _PROJECT_IDS},
+}
+"""The shape of a GCP connector's project lists (what ``providers.gcp.projects`` checks)."""
+
+
+def _projects_schema(schema: dict[str, Any]) -> None:
+    """The document states the lists' shape; the service still checks them (and names each
+    broken rule), so the field stays a plain object at run time."""
+    description = schema.get("description")
+    schema.clear()
+    schema.update({"anyOf": [PROJECT_LISTS, {"type": "null"}]})
+    if description:
+        schema["description"] = description
+
+
 def _integral(value: object) -> object:
     """257.0 is an integer to JSON Schema (and so to generated clients); 257.5 and "257" stay
     refused by the strict field."""
@@ -70,7 +92,8 @@ class ConnectorCreate(StrictBody):
 
     _frequency = field_validator("run_frequency_minutes", mode="before")(
         classmethod(lambda cls, value: _integral(value)))
-    projects: dict[str, Any] | None = Field(default=None, description=PROJECTS_HELP)
+    projects: dict[str, Any] | None = Field(default=None, description=PROJECTS_HELP,
+                                            json_schema_extra=_projects_schema)
     organization: dict[str, Any] | None = Field(default=None, description=ORGANIZATION_HELP)
 
 
@@ -104,7 +127,7 @@ class ConnectorUpdate(StrictBody):
     )
     projects: dict[str, Any] | None = Field(
         _LEFT_OUT, description=PROJECTS_HELP + " null clears the lists.",
-        json_schema_extra=_no_default_in_schema,
+        json_schema_extra=_projects_schema,
     )
     organization: dict[str, Any] = Field(
         _LEFT_OUT, description="Organization connectors only: new settings. "

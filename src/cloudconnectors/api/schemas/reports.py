@@ -49,6 +49,8 @@ class FindingOut(BaseModel):
     fixed_at: datetime | None = None
     reopened_at: datetime | None = None
     times_reopened: int = 0
+    account: str | None = Field(default=None, description="The GCP project or Azure "
+                                "subscription the resource is in (None: the connector itself).")
 
 
 class ControlOut(BaseModel):
@@ -56,7 +58,9 @@ class ControlOut(BaseModel):
     title: str
     section: str
     level: int | None
-    status: str = Field(description="pass | fail | manual | not_applicable")
+    status: str = Field(description="pass | fail | not_evaluated | manual | not_applicable "
+                        "(manual: by design; not_evaluated: an automated control that could "
+                        "not be decided)")
     automated: bool
     rules: list[str]
     passed: int
@@ -80,12 +84,20 @@ class ReportOut(BaseModel):
     provider: str
     account_uid: str | None = Field(
         default=None, description="The AWS account, GCP project or Azure subscription read.")
+    account: str | None = Field(
+        default=None, description="The project or subscription the report is read for "
+        "(?account=); None: the whole connector.")
+    accounts: list[str] = Field(
+        default_factory=list, description="Every project or subscription the connector's "
+        "latest evaluation has results for (the values ?account= takes); empty for a "
+        "connector that reads a single account.")
     evaluated_at: datetime | None
     snapshot_id: str | None
     score: float | None = Field(description="passed / (passed + failed) over automated "
                                 "results; None when nothing was automated.")
     results: dict[str, int]
-    controls_by_status: dict[str, int]
+    controls_by_status: dict[str, int] = Field(
+        description="Controls by status: pass, fail, not_evaluated, manual, not_applicable.")
     controls: list[ControlOut]
     fixed: list[FindingOut]
     trend: list[ReportTrendOut]
@@ -107,8 +119,8 @@ class ConnectorReportSummary(BaseModel):
     failed: int = Field(description="Results that failed.")
     manual: int = Field(description="Results a person must check.")
     not_applicable: int = Field(description="Results with nothing to check.")
-    controls: dict[str, int] = Field(description="Controls by status: pass, fail, manual, "
-                                     "not_applicable.")
+    controls: dict[str, int] = Field(description="Controls by status: pass, fail, "
+                                     "not_evaluated, manual, not_applicable.")
     evaluated_at: datetime | None = Field(description="None until first evaluated.")
     snapshot_id: str | None
     trend: list[TrendPointOut] = Field(description="Score per evaluation, oldest first.")

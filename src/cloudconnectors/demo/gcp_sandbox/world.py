@@ -22,13 +22,15 @@ Kind = Literal["list", "aggregated", "record"]
 class Fault:
     """Requests whose path contains ``match`` are answered ``status`` ``times`` times
     (429 with ``Retry-After``, or a 5xx) before the real answer; with ``delay`` the answer
-    (the real one when ``status`` is 200) comes only after that many seconds."""
+    (the real one when ``status`` is 200) comes only after that many seconds; the first
+    ``after`` matching requests are let through (a listing that fails on a later page)."""
 
     match: str
     status: int = 429
     times: int = 1
     retry_after: str | None = "0"
     delay: float = 0.0
+    after: int = 0  # let this many matching requests through first (a later page fails)
 
 
 @dataclass
@@ -116,6 +118,9 @@ class World:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and fault.match in path:
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None

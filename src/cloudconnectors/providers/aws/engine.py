@@ -37,7 +37,12 @@ from cloudconnectors.providers.aws.metering import Meter, Tally
 from cloudconnectors.providers.aws.options import AwsOptions
 from cloudconnectors.providers.aws.permissions import iam_action
 from cloudconnectors.providers.base import CollectionSink
-from cloudconnectors.providers.collecting import SerialSink, SinkFailed, run_bounded
+from cloudconnectors.providers.collecting import (
+    SerialSink,
+    SinkFailed,
+    cap_malloc_arenas,
+    run_bounded,
+)
 
 __all__ = ["ERRORS_KEY", "ClientSource", "Engine"]
 
@@ -121,6 +126,7 @@ class Engine:
         self._offered = offered
 
     def run(self, regions: Sequence[str], raw_sink: CollectionSink) -> None:
+        cap_malloc_arenas()
         sink = SerialSink(raw_sink)
         tasks: list[_Task] = []
         for resource in self._resources:

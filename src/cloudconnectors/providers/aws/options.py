@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from cloudconnectors.config import ENV_PREFIX, Settings, parse_number
 
-__all__ = ["AwsOptions"]
+__all__ = ["INVENTORY_CHOICES", "AwsOptions"]
+
+INVENTORY_CHOICES = ("rules", "full")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class AwsOptions:
     assume_role_rate: float = 20.0
     organizations_rate: float = 8.0
     api_rate: float = 0.0
+    # ``rules``: read only what the rules can read (PollContext.needs); ``full``: every
+    # declared type and detail, for a complete inventory.
+    inventory: str = "rules"
 
     @property
     def max_pool_connections(self) -> int:
@@ -58,6 +63,10 @@ class AwsOptions:
 
         defaults = cls()
         regions = tuple(r.strip() for r in (raw("REGIONS") or "").split(",") if r.strip())
+        inventory = (raw("INVENTORY") or defaults.inventory).strip().lower()
+        if inventory not in INVENTORY_CHOICES:
+            raise ValueError(f"{ENV_PREFIX}AWS_INVENTORY must be one of "
+                             f"{', '.join(INVENTORY_CHOICES)}, not {inventory!r}")
         return cls(
             regions=regions,
             home_region=raw("HOME_REGION") or defaults.home_region,
@@ -71,4 +80,5 @@ class AwsOptions:
             assume_role_rate=number("ASSUME_ROLE_RATE", defaults.assume_role_rate),
             organizations_rate=number("ORGANIZATIONS_RATE", defaults.organizations_rate),
             api_rate=number("API_RATE", defaults.api_rate),
+            inventory=inventory,
         )

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
+from cloudconnectors.config import Settings
 from cloudconnectors.domain.connector import ProviderName
 from cloudconnectors.domain.errors import AuthenticationFailed, CollectionFailed
 from cloudconnectors.domain.runs import CollectorResult
-from cloudconnectors.providers.aws.assume import assumed_role_session
 from cloudconnectors.providers.aws.credentials import AwsCredentials
+from cloudconnectors.providers.aws.declarations import ResourceType
 from cloudconnectors.providers.aws.diagnostics import diagnose
 from cloudconnectors.providers.aws.options import AwsOptions
-from cloudconnectors.providers.aws.organizations import discover, member_credentials
-from cloudconnectors.providers.aws.platform import (
-    assume_role_budget,
-    make_client,
-    platform_account_id,
-    platform_credentials_missing,
-    platform_credentials_problem,
-    platform_session,
-)
 from cloudconnectors.providers.aws.resources import RESOURCES
-from cloudconnectors.providers.aws.session import AwsSession
+from cloudconnectors.providers.aws.selection import select
 from cloudconnectors.providers.base import (
     CloudSession,
     DiagnosticItem,
+    Needs,
     PollContext,
     Provider,
     ProviderCredentials,
@@ -36,11 +27,21 @@ from cloudconnectors.providers.base import (
 )
 from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
+
 __all__ = ["AwsProvider"]
+
+# boto3 and the session modules load when a poll authenticates, not when a report or a
+# listing only asks the provider about its types (the CLI's ``report`` stays light).
 
 _SESSION_NAME_UNSAFE = re.compile(r"[^\w+=,.@-]", re.ASCII)
 _PLATFORM_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",
                              "UnrecognizedClientException", "IncompleteSignature"})
+
+
+def _selected(options: AwsOptions, needs: Needs | None) -> tuple[ResourceType, ...]:
+    return select(RESOURCES, None if options.inventory == "full" else needs)
 
 
 class AwsProvider(Provider):
@@ -50,6 +51,17 @@ class AwsProvider(Provider):
     vm_types = frozenset({"AWS::EC2::Instance"})
 
     def authenticate(self, credentials: ProviderCredentials, context: PollContext) -> CloudSession:
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        from cloudconnectors.providers.aws.assume import assumed_role_session
+        from cloudconnectors.providers.aws.platform import (
+            assume_role_budget,
+            make_client,
+            platform_credentials_missing,
+            platform_session,
+        )
+        from cloudconnectors.providers.aws.session import AwsSession
+
         assert isinstance(credentials, AwsCredentials)
         settings = context.settings
         options = AwsOptions.from_settings(settings)
@@ -80,7 +92,7 @@ class AwsProvider(Provider):
                 "Check the platform's network access to AWS (or AWS_ENDPOINT_URL)."
             ) from None
         return AwsSession(session, settings, options, credentials.account_id,
-                          credentials.role_arn)
+                          credentials.role_arn, _selected(options, context.needs))
 
     def diagnose(
         self, results: Sequence[CollectorResult], context: PollContext,
@@ -90,6 +102,9 @@ class AwsProvider(Provider):
                         str(public_credentials.get("external_id") or "<external-id>"))
 
     def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:
+        from cloudconnectors.providers.aws.organizations import discover
+        from cloudconnectors.providers.aws.session import AwsSession
+
         assert isinstance(session, AwsSession)
         return discover(session.client("organizations", session.home_region), root)
 
@@ -97,12 +112,17 @@ class AwsProvider(Provider):
         self, parent_credentials: ProviderCredentials, member: Member,
         options: Mapping[str, Any],
     ) -> ProviderCredentials:
+        from cloudconnectors.providers.aws.organizations import member_credentials
+
         assert isinstance(parent_credentials, AwsCredentials)
         return member_credentials(parent_credentials, member, options)
 
-    def results_per_region(self, scope: str) -> int | None:
+    def results_per_region(self, scope: str, needs: Needs | None = None,
+                           settings: Settings | None = None) -> int | None:
         """The engine reports once per (region, declaration); global ones once in all."""
-        return sum(1 for resource in RESOURCES if resource.scope.value == scope)
+        options = AwsOptions.from_settings(settings) if settings else AwsOptions()
+        chosen = _selected(options, needs)
+        return sum(1 for resource in chosen if resource.scope.value == scope)
 
     def asset_types_of(self, resource_type: str) -> tuple[str, ...]:
         """A Directory Service listing yields three types; the others one."""
@@ -119,6 +139,8 @@ class AwsProvider(Provider):
 
 
 def _platform_account_or_placeholder(context: PollContext) -> str:
+    from cloudconnectors.providers.aws.platform import platform_account_id
+
     try:
         return platform_account_id(context.settings)
     except AuthenticationFailed:
@@ -130,6 +152,8 @@ def _assume_role_fix(exc: ClientError, credentials: AwsCredentials, context: Pol
     code = str(error.get("Code") or "Error")
     message = str(error.get("Message") or "").strip()
     if code in _PLATFORM_CODES:  # our own identity was refused, not the customer's role
+        from cloudconnectors.providers.aws.platform import platform_credentials_problem
+
         return platform_credentials_problem(f"{code}: {message}")
     platform = _platform_account_or_placeholder(context)
     if context.organization is not None:

@@ -60,6 +60,9 @@ class AwsSession(CloudSession):
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
+        client = self._clients.get(key)  # a built client needs no lock: threads share it
+        if client is not None:
+            return client
         with self._lock:  # boto3.Session is not thread-safe; clients are
             client = self._clients.get(key)
             if client is None:

@@ -106,12 +106,13 @@ class Engine:
             fault = classify(exc, resource.permission)
             count = sum(per_region.values())
             outcome, reason = fault.outcome, fault.reason
-            if count and outcome is not Outcome.SKIPPED:
+            truncated = bool(count) and outcome is not Outcome.SKIPPED
+            if truncated:  # the listing stopped part-way: a gap, whatever it holds
                 outcome, reason = Outcome.PARTIAL, f"stopped after {count} items: {reason}"
             self._report(sink, _result(resource, self._subscription, GLOBAL_REGION, outcome,
                                        tally.calls,
                                        count=count, reason=reason, code=fault.code,
-                                       permission=fault.permission))
+                                       permission=fault.permission, truncated=truncated))
             return
         self._summarise(sink, resource, tally, per_region, problems)
 
@@ -227,8 +228,8 @@ class Engine:
 
 def _result(resource: ResourceType, account: str, region: str, outcome: Outcome, calls: int, *,
             count: int = 0, reason: str | None = None, code: str | None = None,
-            permission: str | None = None) -> CollectorResult:
+            permission: str | None = None, truncated: bool = False) -> CollectorResult:
     return CollectorResult(region=region, service=resource.service,
                            resource_type=resource.type, outcome=outcome, count=count,
                            calls=calls, reason=reason, error_code=code, permission=permission,
-                           account=account)
+                           account=account, truncated=truncated)

@@ -118,10 +118,12 @@ class Engine:
             fault = classify(exc, project=project, service=resource.service,
                              permission=_failing_permission(exc, resource))
             outcome, reason = fault.outcome, fault.reason
-            if count and outcome is not Outcome.SKIPPED:
+            truncated = bool(count) and outcome is not Outcome.SKIPPED
+            if truncated:  # the listing stopped part-way: a gap, whatever it holds
                 outcome, reason = Outcome.PARTIAL, f"stopped after {count} items: {reason}"
             sink.report(_result(task, outcome, tally, count=count, reason=reason,
-                                code=fault.code, permission=fault.permission))
+                                code=fault.code, permission=fault.permission,
+                                truncated=truncated))
             return
         sink.report(_summary(task, tally, count, problems))
 
@@ -289,8 +291,8 @@ def _summary(task: _Task, tally: Tally, count: int, problems: _Problems) -> Coll
 
 def _result(task: _Task, outcome: Outcome, tally: Tally, *, count: int = 0,
             reason: str | None = None, code: str | None = None,
-            permission: str | None = None) -> CollectorResult:
+            permission: str | None = None, truncated: bool = False) -> CollectorResult:
     return CollectorResult(
         region=GLOBAL_REGION, service=task.resource.api, resource_type=task.resource.type,
         outcome=outcome, count=count, calls=tally.calls, reason=reason, error_code=code,
-        permission=permission, account=task.project)
+        permission=permission, account=task.project, truncated=truncated)

@@ -11,7 +11,11 @@ from cloudconnectors.rules.aws import (
     s3,
     storage,
 )
-from cloudconnectors.rules.aws.shapes import COLLECTED_AWS_TYPES, DETAIL_PERMISSIONS
+from cloudconnectors.rules.aws.shapes import (
+    COLLECTED_AWS_TYPES,
+    CUSTOM_ONLY_DETAILS,
+    DETAIL_PERMISSIONS,
+)
 from cloudconnectors.rules.model import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -26,4 +30,4 @@ RULES: tuple[Rule, ...] = (
 
 COLLECTED_TYPES = COLLECTED_AWS_TYPES
 
-__all__ = ["COLLECTED_TYPES", "DETAIL_PERMISSIONS", "RULES"]
+__all__ = ["COLLECTED_TYPES", "CUSTOM_ONLY_DETAILS", "DETAIL_PERMISSIONS", "RULES"]

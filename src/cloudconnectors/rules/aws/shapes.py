@@ -80,6 +80,14 @@ DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
     ("AWS::SNS::Topic", "Subscriptions"): "sns:ListSubscriptionsByTopic",
 }
 
+#: Detail keys of ``DETAIL_PERMISSIONS`` that no built-in rule reads: a poll fetches them only
+#: for a tenant whose custom rules name them (three S3 calls per bucket otherwise spent).
+CUSTOM_ONLY_DETAILS: Final[frozenset[tuple[str, str]]] = frozenset({
+    ("AWS::S3::Bucket", "BucketRegion"),
+    ("AWS::S3::Bucket", "Acl"),
+    ("AWS::S3::Bucket", "Encryption"),
+})
+
 #: Keys documented per type, for people and for the collector's meta test.
 SHAPES: Final[dict[str, str]] = {
     "AWS::IAM::User": "ListUsers item + AttachedPolicies, Policies (inline names), AccessKeys "

@@ -4,12 +4,12 @@ evaluation needs. Every function takes the caller's session and returns plain ob
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, or_, select, union_all, update
+from sqlalchemy.orm import Session, defer
 
 from cloudconnectors.domain.runs import CollectorResult, Outcome
 from cloudconnectors.domain.scopes import Coverage, Scope, coverage_from_results
@@ -80,27 +80,30 @@ def _view(row: FindingRow) -> FindingView:
         region=row.region, resource_id=row.resource_id, resource_name=row.resource_name,
         severity=row.severity, state=FindingState(row.state), reason=row.reason,
         first_seen=row.first_seen, last_seen=row.last_seen, fixed_at=row.fixed_at,
-        reopened_at=row.reopened_at, times_reopened=row.times_reopened)
+        reopened_at=row.reopened_at, times_reopened=row.times_reopened, account=row.account)
 
 
 def record_findings(session: Session, *, tenant_id: str, connector_id: str,
                     snapshot_id: str | None, now: datetime,
                     failures: Mapping[tuple[str, str], RuleResult],
                     severities: Mapping[str, str], evaluated_rules: Iterable[str],
-                    undecided: set[tuple[str, str]]) -> HistoryChange:
+                    undecided: set[tuple[str, str]],
+                    blind_accounts: set[tuple[str, str]] | None = None) -> HistoryChange:
     """Fold one evaluation into the history, with bulk statements (tens of thousands of
     findings are normal for a large account).
 
     A failure seen before keeps its ``first_seen``; one that was fixed becomes ``reopened``.
     An open finding of an evaluated rule that did not fail this time is ``fixed`` - unless its
     (rule, resource) came out MANUAL (``undecided``: we could not look), in which case it is
-    left as it was. Findings of rules not evaluated this time are not touched.
+    left as it was. Findings of rules not evaluated this time are not touched, nor those of
+    a (rule, project) in ``blind_accounts`` (the rule could not see all of that project).
     """
     evaluated = set(evaluated_rules)
+    blind = blind_accounts or set()
     existing = {(r.rule_id, r.resource_key): r for r in session.execute(
         select(FindingRow.id, FindingRow.rule_id, FindingRow.resource_key, FindingRow.state,
-               FindingRow.times_reopened).where(FindingRow.tenant_id == tenant_id,
-                                                FindingRow.connector_id == connector_id))}
+               FindingRow.times_reopened, FindingRow.account).where(
+            FindingRow.tenant_id == tenant_id, FindingRow.connector_id == connector_id))}
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     reopened = 0
@@ -112,6 +115,7 @@ def record_findings(session: Session, *, tenant_id: str, connector_id: str,
                 "tenant_id": tenant_id, "connector_id": connector_id,
                 "rule_id": result.rule_id, "resource_key": result.resource_key,
                 "resource_type": result.resource_type, "region": result.region,
+                "account": result.account,
                 "resource_id": result.resource_id, "resource_name": result.resource_name,
                 "severity": severity, "state": FindingState.OPEN.value,
                 "reason": result.reason, "first_seen": now, "last_seen": now,
@@ -119,7 +123,7 @@ def record_findings(session: Session, *, tenant_id: str, connector_id: str,
                 "last_snapshot_id": snapshot_id})
             continue
         change: dict[str, Any] = {
-            "id": row.id, "last_seen": now, "reason": result.reason,
+            "id": row.id, "last_seen": now, "reason": result.reason, "account": result.account,
             "resource_name": result.resource_name, "severity": severity,
             "last_snapshot_id": snapshot_id, "state": row.state, "fixed_at": None,
             "reopened_at": None, "times_reopened": row.times_reopened}
@@ -133,7 +137,7 @@ def record_findings(session: Session, *, tenant_id: str, connector_id: str,
     fixes = [{"id": row.id, "state": FindingState.FIXED.value, "fixed_at": now}
              for identity, row in existing.items()
              if row.state in OPEN and identity not in failures and row.rule_id in evaluated
-             and identity not in undecided]
+             and identity not in undecided and (row.rule_id, row.account or "") not in blind]
     if inserts:
         session.execute(insert(FindingRow), inserts)
     for batch in (updates, fixes):
@@ -144,9 +148,14 @@ def record_findings(session: Session, *, tenant_id: str, connector_id: str,
 
 
 def list_findings(session: Session, tenant_id: str, connector_id: str,
-                  rule_ids: Iterable[str] | None = None) -> list[FindingView]:
+                  rule_ids: Iterable[str] | None = None, *,
+                  account: str | None = None) -> list[FindingView]:
+    """A connector's findings; with ``account``, those of that project or subscription and
+    those about the connector as a whole (which hold for every project)."""
     query = select(FindingRow).where(FindingRow.tenant_id == tenant_id,
                                      FindingRow.connector_id == connector_id)
+    if account is not None:
+        query = query.where(or_(FindingRow.account == account, FindingRow.account.is_(None)))
     if rule_ids is not None:
         query = query.where(FindingRow.rule_id.in_(list(rule_ids)))
     query = query.order_by(FindingRow.rule_id, FindingRow.resource_id)
@@ -166,28 +175,42 @@ class EvaluationRun:
     result_count: int
     counts: dict[str, RuleCounts]
     scores: dict[str, float | None]
+    # {account: {rule_id: counts}} ("" = about the connector as a whole); empty for a
+    # connector of one account, and on runs older than the newest.
+    account_counts: dict[str, dict[str, RuleCounts]] = field(default_factory=dict)
+    account_scores: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _run(row: ReportRunRow) -> EvaluationRun:
+def _run(row: ReportRunRow, *, with_account_counts: bool = True) -> EvaluationRun:
     return EvaluationRun(
         id=row.id, connector_id=row.connector_id, snapshot_id=row.snapshot_id,
         evaluated_at=row.evaluated_at, duration_ms=row.duration_ms,
         asset_count=row.asset_count, result_count=row.result_count,
         counts={k: RuleCounts.from_json(v) for k, v in row.rule_counts.items()},
-        scores=dict(row.scores))
+        scores=dict(row.scores),
+        account_counts={a: {k: RuleCounts.from_json(v) for k, v in per.items()}
+                        for a, per in (row.account_counts or {}).items()}
+        if with_account_counts else {},
+        account_scores=dict(row.account_scores or {}))
 
 
 def add_evaluation_run(session: Session, *, tenant_id: str, connector_id: str,
                        snapshot_id: str | None, evaluated_at: datetime, duration_ms: int,
                        asset_count: int, result_count: int, counts: Mapping[str, RuleCounts],
-                       scores: Mapping[str, float | None]) -> EvaluationRun:
+                       scores: Mapping[str, float | None],
+                       account_counts: Mapping[str, Mapping[str, RuleCounts]] | None = None,
+                       account_scores: Mapping[str, Mapping[str, float | None]] | None = None,
+                       ) -> EvaluationRun:
     """Record an evaluation. One snapshot is one trend point: evaluating the snapshot the
     newest evaluation already covers (Refresh on the report, a custom-rule change) replaces
     that evaluation rather than adding a second point for the same data."""
     values: dict[str, Any] = {
         "evaluated_at": evaluated_at, "duration_ms": duration_ms, "asset_count": asset_count,
         "result_count": result_count,
-        "rule_counts": {k: c.to_json() for k, c in counts.items()}, "scores": dict(scores)}
+        "rule_counts": {k: c.to_json() for k, c in counts.items()}, "scores": dict(scores),
+        "account_counts": {a: {k: c.to_json() for k, c in per.items()}
+                           for a, per in (account_counts or {}).items()},
+        "account_scores": {a: dict(s) for a, s in (account_scores or {}).items()}}
     row = session.scalars(select(ReportRunRow).where(
         ReportRunRow.tenant_id == tenant_id, ReportRunRow.connector_id == connector_id,
     ).order_by(ReportRunRow.evaluated_at.desc(), ReportRunRow.id.desc()).limit(1)).first()
@@ -195,6 +218,8 @@ def add_evaluation_run(session: Session, *, tenant_id: str, connector_id: str,
         for name, value in values.items():
             setattr(row, name, value)
     else:
+        if row is not None:  # only the newest run's per-project counts are ever read
+            row.account_counts = {}
         row = ReportRunRow(tenant_id=tenant_id, connector_id=connector_id,
                            snapshot_id=snapshot_id, **values)
         session.add(row)
@@ -211,13 +236,20 @@ def latest_evaluation_run(session: Session, tenant_id: str,
 
 
 def score_trend(session: Session, tenant_id: str, connector_id: str, framework_id: str,
-                limit: int = 100) -> list[TrendPoint]:
-    """Score per evaluation, oldest first (the newest ``limit`` evaluations)."""
-    rows = session.execute(select(ReportRunRow.evaluated_at, ReportRunRow.scores,
+                limit: int = 100, *, account: str | None = None) -> list[TrendPoint]:
+    """Score per evaluation, oldest first (the newest ``limit`` evaluations); with
+    ``account``, that project's or subscription's score."""
+    column = ReportRunRow.scores if account is None else ReportRunRow.account_scores
+    rows = session.execute(select(ReportRunRow.evaluated_at, column.label("scores"),
                                   ReportRunRow.snapshot_id).where(
         ReportRunRow.tenant_id == tenant_id, ReportRunRow.connector_id == connector_id,
     ).order_by(ReportRunRow.evaluated_at.desc()).limit(limit)).all()
-    return [TrendPoint(evaluated_at=r.evaluated_at, score=r.scores.get(framework_id),
+
+    def score(scores: dict[str, Any]) -> Any:
+        mine = scores if account is None else (scores or {}).get(account) or {}
+        return mine.get(framework_id)
+
+    return [TrendPoint(evaluated_at=r.evaluated_at, score=score(r.scores),
                        snapshot_id=r.snapshot_id) for r in reversed(rows)]
 
 
@@ -310,7 +342,11 @@ def recent_runs(session: Session, tenant_id: str, connector_ids: Sequence[str],
             key = (row.evaluated_at, row.id)
             if row.connector_id not in newest or key > newest[row.connector_id]:
                 newest[row.connector_id] = key
-    latest = {row.connector_id: _run(row) for row in session.scalars(select(ReportRunRow).where(
-        ReportRunRow.id.in_([run_id for _at, run_id in newest.values()])))} if newest else {}
+    # Not the per-project counts: a 500-project connector's would weigh on every overview.
+    latest = {row.connector_id: _run(row, with_account_counts=False)
+              for row in session.scalars(select(ReportRunRow).options(
+                  defer(ReportRunRow.account_counts)).where(
+                  ReportRunRow.id.in_([run_id for _at, run_id in newest.values()])))
+              } if newest else {}
     return {cid: RecentRuns(run, sorted(history[cid], key=lambda p: p[0]))
             for cid, run in latest.items()}

@@ -32,6 +32,8 @@ class FindingRow(Base):
     resource_key: Mapped[str] = mapped_column(String(200))
     resource_type: Mapped[str] = mapped_column(String(128))
     region: Mapped[str] = mapped_column(String(64))
+    # The project or subscription the resource lives in (None: the connector as a whole).
+    account: Mapped[str | None] = mapped_column(String(128), default=None)
     resource_id: Mapped[str] = mapped_column(String(2048))
     resource_name: Mapped[str | None] = mapped_column(String(1024), default=None)
     severity: Mapped[str] = mapped_column(String(16))
@@ -67,6 +69,12 @@ class ReportRunRow(Base):
     rule_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # {framework_id: score in [0, 1] or None when nothing was automated}
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Per project or subscription, for a report read for one of them ("" = the results about
+    # the connector as a whole): {account: {rule_id: counts}}, kept on the newest run only;
+    # and {account: {framework_id: score}} on every run, for that view's trend. Both are
+    # empty for a connector that reads a single account.
+    account_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    account_scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class CustomRuleRow(Base):

@@ -120,8 +120,10 @@ export async function refreshReports(connector) {
   }
 }
 
-export async function exportReport(connectorId, frameworkId, format) {
+// `account`: one project or subscription of the connector (null: the whole connector).
+export async function exportReport(connectorId, frameworkId, format, account = null) {
   const query = new URLSearchParams({ connector: connectorId, framework: frameworkId, format });
+  if (account) query.set("account", account);
   try {
     const { blob, filename } = await download(`/reports/export?${query}`);
     saveBlob(blob, filename ?? `report-${frameworkId}.${format === "ocsf" ? "json" : format}`);

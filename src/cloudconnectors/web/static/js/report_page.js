@@ -15,7 +15,24 @@ let report = null;
 let rules = new Map(); // rule ID -> {title, severity, rationale, remediation} from GET /rules
 let opener = null;
 
-const query = () => new URLSearchParams({ connector: config.connectorId, framework: config.frameworkId });
+// The project (GCP) or subscription (Azure) the report is read for, kept in the URL.
+let account = new URLSearchParams(location.search).get("account") || null;
+const query = () => {
+  const params = new URLSearchParams({ connector: config.connectorId, framework: config.frameworkId });
+  if (account) params.set("account", account);
+  return params;
+};
+
+// One option per project of the latest evaluation; hidden for a single-account connector.
+function renderAccounts() {
+  const accounts = report?.accounts ?? [];
+  const field = $("#r-account-field");
+  field.hidden = accounts.length === 0;
+  const select = $("#r-account");
+  const all = select.options[0];
+  replace(select, all, ...accounts.map((a) => h("option", { value: a }, a)));
+  select.value = account ?? "";
+}
 const plural = (n, one, many = `${one}s`) => `${fmtNumber(n)} ${n === 1 ? one : many}`;
 
 function showNote(text, error = false) {
@@ -53,16 +70,18 @@ function resourceLabel(f) {
 }
 
 function failingTable(control) {
+  const where = report.accounts?.length ? (report.provider === "azure" ? "Subscription" : "Project") : null;
   return h("table", { class: "data compact failing reflow" },
     h("caption", { class: "visually-hidden" }, `Resources failing control ${control.id}`),
     h("thead", {}, h("tr", {},
-      ["Resource", "Type", "Region", "Reason", "First seen", "Last seen"].map((t) => h("th", { scope: "col" }, t)))),
+      ["Resource", "Type", ...(where ? [where] : []), "Region", "Reason", "First seen", "Last seen"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, [...control.failing]
       .sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9))
       .map((f) => h("tr", {},
         h("td", {}, h("button", { type: "button", class: "link-btn", dataset: { resource: f.resource_key },
           "aria-label": `All findings of ${resourceLabel(f)}` }, resourceLabel(f))),
         h("td", { "data-label": "Type" }, ident(f.resource_type)),
+        where ? h("td", { "data-label": where }, f.account ?? "all") : null,
         h("td", { "data-label": "Region" }, f.region),
         h("td", { class: "reason", "data-label": "Reason" }, f.reason),
         h("td", { "data-label": "First seen" }, timeCell(f.first_seen, "—")),
@@ -231,9 +250,18 @@ async function load() {
   showNote(null);
   showActions(true, true);
   await loadRules(report.provider);
+  renderAccounts();
   renderSummary();
   renderControls();
 }
+
+$("#r-account").addEventListener("change", (event) => {
+  account = event.target.value || null;
+  const url = new URL(location.href);
+  if (account) url.searchParams.set("account", account); else url.searchParams.delete("account");
+  history.replaceState(null, "", url);
+  load();
+});
 
 $("#r-filter").addEventListener("change", renderControls);
 $("#r-controls").addEventListener("click", (event) => {
@@ -246,7 +274,7 @@ dialog.addEventListener("click", (event) => { if (event.target === dialog) dialo
 for (const button of $$("[data-export]")) {
   button.addEventListener("click", async () => {
     button.disabled = true;
-    await exportReport(config.connectorId, config.frameworkId, button.dataset.export);
+    await exportReport(config.connectorId, config.frameworkId, button.dataset.export, account);
     button.disabled = false;
   });
 }

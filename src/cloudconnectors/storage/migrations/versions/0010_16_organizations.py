@@ -1,7 +1,7 @@
 """organization connectors and their member connectors (issue 16)
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 00:00:00
 
 An organization connector (``kind = 'organization'``) keeps its root, member role and
@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql
 
 from cloudconnectors.storage.tables.base import UtcDateTime
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
