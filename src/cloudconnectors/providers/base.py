@@ -22,6 +22,7 @@ from cloudconnectors.domain.connector import ProviderName
 from cloudconnectors.domain.errors import FieldProblem, ValidationFailed
 from cloudconnectors.domain.runs import CollectorResult
 from cloudconnectors.domain.validation import rule_for
+from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 
 class ProviderCredentials(BaseModel):
@@ -86,6 +87,10 @@ class PollContext:
     connector_id: str
     # The connector's include/exclude lists of accounts it reads (GCP projects); None: all.
     scope: dict[str, list[str]] | None = None
+    # Set when the connector is a member of an organization connector: that connector's name
+    # and its options (the member role name), so a refusal can say which deployment fixes it.
+    organization: str | None = None
+    organization_options: Mapping[str, Any] | None = None
     # What the rules can read: resource type -> the detail keys read on it. A provider that
     # can narrow its reads to this skips every other listing and detail call; None: read
     # everything it knows (the full inventory).
@@ -185,3 +190,25 @@ class Provider(ABC):
         or ``global`` for the one account-wide pseudo-region) when it reads ``needs`` under
         ``settings``; None when unknown. Progress displays size their bars with it."""
         return None
+
+    def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:
+        """The members under ``root`` (an organization, folder or management group), read
+        with the organization connector's own ``session``. Providers without organizations
+        keep this default, which says so instead of pretending the root is empty."""
+        raise OrganizationsNotSupported(self.display_name)
+
+    def member_credentials(
+        self, parent_credentials: ProviderCredentials, member: Member,
+        options: Mapping[str, Any],
+    ) -> ProviderCredentials:
+        """The credentials a member's child connector polls with, derived from the
+        organization connector's ``parent_credentials`` and its ``options`` (for AWS the
+        member role name)."""
+        raise OrganizationsNotSupported(self.display_name)
+
+
+class OrganizationsNotSupported(NotImplementedError):
+    """Raised by a provider that has no organization discovery."""
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(f"organizations not supported for {provider}")

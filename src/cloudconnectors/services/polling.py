@@ -43,7 +43,8 @@ from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
 from cloudconnectors.providers.base import CollectionSink, PollContext
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.security.crypto import SecretKeyError
-from cloudconnectors.services.connectors import open_sealed_credentials
+from cloudconnectors.services import organizations
+from cloudconnectors.services.connectors import open_credentials
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.lookups import require_plausible_id
 from cloudconnectors.services.poll_lease import (
@@ -119,9 +120,7 @@ class _Started:
     run_id: str
     snapshot_id: str
     worker_id: str
-    # Read with the lease check, so collecting needs no transaction of its own.
-    credentials_sealed: str = field(repr=False, default="")
-    scope: dict[str, list[str]] | None = None
+    trigger: Trigger = Trigger.SCHEDULE
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,7 @@ def _start(
         snapshot_id = inventory_repo.create(session, row.tenant_id, row.id, run.id)
         run.snapshot_id = snapshot_id
         return _Started(row.tenant_id, row.id, row.provider, run.id, snapshot_id, worker_id,
-                        row.credentials_sealed, dict(row.scope) if row.scope else None)
+                        Trigger(run.trigger))
 
 
 # -- 2. collect ----------------------------------------------------------------------------
@@ -289,21 +288,33 @@ def _collect(
     ctx: AppContext, started: _Started, heartbeat: LeaseHeartbeat, writer: SnapshotWriter
 ) -> _Collected:
     provider = get_provider(started.provider)
-    try:
-        credentials = open_sealed_credentials(
-            ctx, started.provider, started.connector_id, started.credentials_sealed)
-    except ValidationFailed as exc:
-        fields = sorted({p.field.removeprefix("credentials.") for p in exc.problems})
-        raise AuthenticationFailed(
-            f"the stored credentials are no longer accepted ({', '.join(fields)}): "
-            "re-enter the connector's credentials"
-        ) from None
+    with ctx.db.read() as session:
+        row = session.get_one(ConnectorRow, started.connector_id)
+        try:
+            credentials = open_credentials(ctx, row)
+        except ValidationFailed as exc:
+            fields = sorted({p.field.removeprefix("credentials.") for p in exc.problems})
+            raise AuthenticationFailed(
+                f"the stored credentials are no longer accepted ({', '.join(fields)}): "
+                "re-enter the connector's credentials"
+            ) from None
+        scope = dict(row.scope) if row.scope else None
+        organization, organization_options = organizations.member_context(session, row)
+        whole_organization = organizations.is_organization(row)
     from cloudconnectors.services.reports import poll_needs  # rules load with the poll
 
     needs = poll_needs(ctx.db, started.tenant_id, str(started.provider))
-    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, started.scope,
-                          needs=needs)
+    context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
+                          organization, organization_options, needs=needs)
     cloud = provider.authenticate(credentials, context)
+    if whole_organization:
+        try:
+            verdict = organizations.poll_organization(
+                ctx, started.connector_id, provider, cloud, credentials, started.trigger)
+        finally:
+            cloud.close()
+        heartbeat.check()
+        return _Collected(regions=[], results=[], api_calls=_calls_of(cloud), verdict=verdict)
     try:
         regions = cloud.discover_regions()
         writer.regions_discovered(regions)
@@ -318,6 +329,12 @@ def _collect(
         api_calls=sum(r.calls for r in writer.results),
         verdict=judge(writer.results, writer.asset_count, writer.found_vm),
     )
+
+
+def _calls_of(cloud: object) -> int:
+    """The calls a session counted, when it keeps a meter (the organization walk)."""
+    meter = getattr(cloud, "meter", None)
+    return int(getattr(meter, "total_calls", 0) or 0)
 
 
 # -- 3. finish -----------------------------------------------------------------------------
@@ -373,7 +390,9 @@ def _finish(
         new_state = states.apply(connector_repo.state_of(row), event)
         connector_repo.store_state(row, new_state)
         row.last_run_at = now
-        row.next_run_at = next_run_after(
+        # A member is polled when its organization is (or on its own Refresh), never on a
+        # clock of its own, so one organization poll is one round over its members.
+        row.next_run_at = None if row.parent_id is not None else next_run_after(
             now, row.run_frequency_minutes, ctx.settings.schedule_jitter_fraction
         )
         row.refresh_requested_at = None
