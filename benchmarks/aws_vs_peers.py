@@ -59,20 +59,36 @@ class Job:
     detail: str = ""
 
 
+# Peak RSS must be measured from a small parent: Linux folds the hiwater RSS of the memory a
+# process execs from into its ``ru_maxrss``, and Python's subprocess spawns with vfork, so a
+# child of this (large) benchmark process would report at least this process's own peak.
+# The launcher is a fresh interpreter that forks and execs the command and reports the
+# command's rusage alone.
+_LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvpe(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss,
+               "cpu": usage.ru_utime + usage.ru_stime}, out)
+"""
+
+
 def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = None
                  ) -> tuple[float, float, float, int, str]:
     """(wall s, CPU s, peak RSS MiB, exit code, stderr tail) of one process and its children."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                                   stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch, "rusage.json")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *command], env=env,
+                       cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, check=False)
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read().decode(errors="replace")[-600:]
-    return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-            process.returncode, tail)
+        usage = json.loads(report.read_text())
+    return wall, usage["cpu"], usage["maxrss"] / 1024, usage["code"], tail
 
 
 def emulator_rate(endpoint: str, seconds: float = 3.0, threads: int = 8) -> float:

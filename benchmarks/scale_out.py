@@ -10,7 +10,8 @@ cloud I/O), all due, and measures:
 * **N = 1, 2, 4 workers** (``--workers``) — worker processes (``--pool solo``: one poll at a time
   each, so N is the parallelism) polling everything the real tick publishes to Redis: time
   until all are polled, polls/s, lateness (start minus scheduled time) p50/p95/max, and the CPU
-  seconds used by redis-server and by the PostgreSQL backends connected to our database;
+  seconds used by the workers, by redis-server and by the PostgreSQL backends connected to
+  our database, and all three per poll;
 * **empty tick** — with ``--empty-connectors`` connectors none of which is due, the mean and
   max cost of a tick that claims nothing.
 
@@ -168,11 +169,18 @@ class Bench:
         def drop(runs: Sequence[QueuedRun]) -> None:
             dropped.append(len(runs))
 
+        with self.ctx.db.read() as session:  # open the pooled connection before measuring
+            session.execute(text("SELECT 1"))
+        pg_before = self.backend_cpu()
+        cpu_before = time.process_time()
         started = time.perf_counter()
         result = tick(self.ctx, drop)
         seconds = time.perf_counter() - started
-        return {"claimed": result.claimed, "seconds": seconds,
-                "per_s": result.claimed / seconds, "ms_each": 1000 * seconds / result.claimed}
+        cpu = time.process_time() - cpu_before + sum(
+            c - pg_before.get(pid, 0.0) for pid, c in self.backend_cpu().items())
+        return {"claimed": result.claimed, "seconds": seconds, "cpu": cpu,
+                "per_s": result.claimed / seconds, "ms_each": 1000 * seconds / result.claimed,
+                "per_cpu_s": result.claimed / cpu if cpu else float("inf")}
 
     def empty_tick(self, rounds: int = 20) -> dict[str, float]:
         costs = []
@@ -217,6 +225,7 @@ class Bench:
         self.start_workers(n)
         redis_before = cpu_seconds(self.redis.pid)
         pg_before = self.backend_cpu()
+        workers_before = sum(cpu_seconds(w.pid) for w in self.workers)
         loop = tick_loop(self.ctx)
         started = time.perf_counter()
         loop.start()
@@ -230,6 +239,7 @@ class Bench:
             with self.ctx.db.read() as session:
                 done = int(session.scalar(done_query) or 0)
         seconds = time.perf_counter() - started
+        workers_cpu = sum(cpu_seconds(w.pid) for w in self.workers) - workers_before
         loop.stop()
         pg_after = self.backend_cpu()
         redis_cpu = cpu_seconds(self.redis.pid) - redis_before
@@ -241,7 +251,9 @@ class Bench:
         late = sorted((s - q).total_seconds() for s, q in rows)
         return {"workers": n, "seconds": seconds, "polls_per_s": total / seconds,
                 "late_p50": late[len(late) // 2], "late_p95": late[int(len(late) * 0.95)],
-                "late_max": late[-1], "redis_cpu": redis_cpu, "pg_cpu": pg_cpu}
+                "late_max": late[-1], "redis_cpu": redis_cpu, "pg_cpu": pg_cpu,
+                "workers_cpu": workers_cpu,
+                "ms_cpu_each": 1000 * (workers_cpu + pg_cpu + redis_cpu) / total}
 
     def close(self) -> None:
         self.stop_workers()
@@ -262,22 +274,26 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",") if n]
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="cc-scale-bench-") as tmp:
         bench = Bench(args, Path(tmp))
         try:
             bench.insert_connectors(args.connectors, due=True)
             claim = bench.tick_claim()
             print(f"tick claim: {claim['claimed']} connectors in {claim['seconds']:.2f} s = "
-                  f"{claim['per_s']:,.0f}/s, {claim['ms_each']:.3f} ms each")
+                  f"{claim['per_s']:,.0f}/s, {claim['ms_each']:.3f} ms each; "
+                  f"{claim['cpu']:.2f} s CPU (ticker + PostgreSQL) = "
+                  f"{claim['per_cpu_s']:,.0f} per CPU second")
             print(f"\n{args.connectors} connectors, synthetic provider, Redis broker, PostgreSQL")
             print("| workers | all polled (s) | polls/s | lateness p50 / p95 / max (s) "
-                  "| redis CPU (s) | PostgreSQL CPU (s) |")
-            print("|---|---|---|---|---|---|")
+                  "| workers CPU (s) | redis CPU (s) | PostgreSQL CPU (s) | CPU ms per poll |")
+            print("|---|---|---|---|---|---|---|---|")
             for n in counts:
                 r = bench.round(n, args.connectors)
                 print(f"| {n} | {r['seconds']:.1f} | {r['polls_per_s']:.0f} | "
                       f"{r['late_p50']:.1f} / {r['late_p95']:.1f} / {r['late_max']:.1f} | "
-                      f"{r['redis_cpu']:.1f} | {r['pg_cpu']:.1f} |", flush=True)
+                      f"{r['workers_cpu']:.1f} | {r['redis_cpu']:.1f} | {r['pg_cpu']:.1f} | "
+                      f"{r['ms_cpu_each']:.1f} |", flush=True)
             # Nothing due: every connector polled and rescheduled, plus more not due at all.
             bench.insert_connectors(max(0, args.empty_connectors - args.connectors), due=False)
             with bench.ctx.db.write() as session:
@@ -289,6 +305,7 @@ def main() -> None:
             total = max(args.empty_connectors, args.connectors)
             print(f"\nempty tick over {total:,} connectors: mean {empty['mean_ms']:.1f} ms, "
                   f"max {empty['max_ms']:.1f} ms")
+            print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         finally:
             bench.close()
 

@@ -44,6 +44,20 @@ def parse_networks(raw: str | None, variable: str) -> tuple[str, ...]:
     return entries
 
 
+METRICS_TOKEN_MIN_CHARS = 32
+
+
+def parse_metrics_token(raw: str | None) -> str | None:
+    """The scraper's token: long enough not to be guessed; the error never echoes it."""
+    if raw is None:
+        return None
+    if len(raw) < METRICS_TOKEN_MIN_CHARS or not raw.isascii() or not raw.isprintable():
+        raise ValueError(
+            f"{ENV_PREFIX}METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_CHARS} printable "
+            "ASCII characters (e.g. `openssl rand -hex 32`)")
+    return raw
+
+
 def _env_float(name: str, default: float) -> float:
     return parse_number(_env(name), default, ENV_PREFIX + name)
 
@@ -80,6 +94,9 @@ class Settings:
     broker_visibility_timeout_seconds: float | None = None  # default: hard limit + 600
     republish_after_seconds: float = 900.0  # a queued run the broker may have lost
     tick_batch: int = 500
+    # The bearer token a Prometheus scraper sends to GET /metrics (installation-wide figures,
+    # so no tenant's user may read them); None: /metrics answers nobody.
+    metrics_token: str | None = field(default=None, repr=False)
     # Inventory: complete snapshots kept per connector (for diffs), assets per insert batch.
     snapshots_kept: int = 10
     asset_batch_size: int = 500
@@ -133,6 +150,7 @@ def load_settings(**overrides: object) -> Settings:
         ),
         "republish_after_seconds": _env_float("REPUBLISH_AFTER_SECONDS", 900.0),
         "tick_batch": int(_env_float("TICK_BATCH", 500)),
+        "metrics_token": parse_metrics_token(_env("METRICS_TOKEN")),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

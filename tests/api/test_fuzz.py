@@ -62,6 +62,11 @@ def _server_issued(ctx: AppContext, person: Person, case: Any) -> None:
     body = case.body
     if _lists_projects(body) and "provider" in body:
         body["provider"] = "gcp"
+    if isinstance(body, dict):
+        # Organization settings (issue 16) depend on the provider and on the connector's kind
+        # (only an organization connector takes them), which the document cannot say;
+        # their refusals are covered in tests/api/test_organizations_api.py.
+        body.pop("organization", None)
     if isinstance(body, dict) and "content" in body:
         body["content"] = RULES_DOCUMENT if body.get("format", "toml") == "toml" else (
             '{"rules": [{"id": "custom.fuzz.json", "title": "T", "severity": "low", '

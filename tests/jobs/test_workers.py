@@ -7,6 +7,7 @@ polled exactly once; a worker killed mid-poll, whose poll is redone once by anot
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,8 +91,10 @@ def test_status_and_metrics_show_the_workers_queues_and_polls(cluster: Cluster) 
     assert set(report["queues"]) == {polls, evaluations}
     assert all(set(w["queues"]) == {polls, evaluations} for w in report["workers"].values())
     assert report["runs"].get("succeeded", 0) >= 200
+    token = "scraper-" + "x" * 32
+    ctx.settings = dataclasses.replace(ctx.settings, metrics_token=token)
     with TestClient(create_app(ctx)) as client:
-        metrics = client.get("/metrics")
+        metrics = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
     assert metrics.status_code == 200
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
                for f in text_string_to_metric_families(metrics.text) for s in f.samples}

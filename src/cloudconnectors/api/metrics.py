@@ -3,15 +3,20 @@
 Every number comes from the shared database (and the broker, for queue depth), so one
 scrape of any ``serve`` process sees the whole installation, however many workers poll.
 The figures are aggregates without tenant or connector names.
+
+They are still the whole installation's, across tenants, so no tenant's user or API token
+may read them: the scraper sends the operator's ``CLOUDCONNECTORS_METRICS_TOKEN`` as a
+bearer token (compared in constant time). Without that setting ``/metrics`` answers nobody.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
@@ -92,6 +97,19 @@ def mount_metrics(app: FastAPI, ctx: AppContext, depths: QueueDepths | None = No
     registry.register(_DatabaseCollector(ctx, depths))
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
+        _require_scraper(ctx.settings.metrics_token, request.headers.get("authorization"))
         return Response(generate_latest(registry),
                         media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _require_scraper(token: str | None, authorization: str | None) -> None:
+    if token is None:
+        raise HTTPException(403, "metrics are off: set CLOUDCONNECTORS_METRICS_TOKEN and "
+                                 "send it as 'Authorization: Bearer <token>'")
+    scheme, _, sent = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+            sent.strip().encode(), token.encode()):
+        raise HTTPException(401, "authentication required: send 'Authorization: Bearer "
+                                 "<CLOUDCONNECTORS_METRICS_TOKEN>'",
+                            headers={"WWW-Authenticate": "Bearer"})

@@ -9,11 +9,13 @@ import json
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cloudconnectors.cli import credentials as flags_to
+from cloudconnectors.cli.org_flags import org_options
+from cloudconnectors.cli.org_flags import take as take_organization
 from cloudconnectors.cli.output import (
     CONNECTOR_COLUMNS,
     connector_dict,
@@ -41,7 +43,8 @@ if TYPE_CHECKING:
 # ``connectors list`` and ``show`` answer at once: what only adding, editing or the setup
 # files need (pydantic credential models, the AWS declarations, the platform's STS client)
 # is imported inside those commands. Kept equal to ``ArtifactKind`` by a test.
-ARTIFACT_KINDS = ("trust-policy", "custom-policy", "eks-policy", "cloudformation")
+ARTIFACT_KINDS = ("trust-policy", "custom-policy", "eks-policy", "cloudformation",
+                  "organization-policy", "member-stackset")
 
 PROVIDERS = click.Choice([p.value for p in ProviderName])
 STATUSES = click.Choice([s.value for s in Status])
@@ -74,11 +77,14 @@ def _issue_for(ctx: AppContext, principal: Principal, role_arn: str) -> IssuedEx
               help="GCP: read only these projects (repeat; default every visible one).")
 @click.option("--exclude-project", "exclude", multiple=True,
               help="GCP: never read these projects (repeat).")
+@org_options
 @tenant_option
 def add(name: str, provider: str, run_frequency: int, tenant: str | None,
         include: tuple[str, ...], exclude: tuple[str, ...],
         **credential_flags: object) -> None:
-    """Add a connector; for AWS without --external-id, one is issued and printed."""
+    """Add a connector; for AWS without --external-id, one is issued and printed. With
+    --organization it is an organization connector (docs/organizations.md)."""
+    organization = take_organization(credential_flags)
     flags = flags_to.CredentialFlags(**credential_flags)  # type: ignore[arg-type]
     validate_fields(name=name, provider=provider, run_frequency_minutes=run_frequency)
     with operator(tenant) as (ctx, principal):
@@ -89,7 +95,8 @@ def add(name: str, provider: str, run_frequency: int, tenant: str | None,
             credentials["external_id"] = issued.external_id
         connector = service.create_connector(
             ctx, principal, name=name, provider=provider, credentials=credentials,
-            run_frequency_minutes=run_frequency, projects=_project_lists(include, exclude))
+            run_frequency_minutes=run_frequency, projects=_project_lists(include, exclude),
+            organization=organization)
     click.echo(f"Added {connector.provider.value} connector {connector.name} ({connector.id}); "
                "status pending, first poll due now.")
     if issued:
@@ -110,22 +117,45 @@ def _project_lists(include: tuple[str, ...],
 @click.option("--provider", type=PROVIDERS)
 @click.option("--status", type=STATUSES)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--tree", is_flag=True, help="Organizations with their members beneath them "
+              "(an organization is shown when it or one of its members matches).")
+@click.option("--parent", help="Only the members of this organization connector (ID or name).")
 @tenant_option
-def list_connectors(provider: str | None, status: str | None, as_json: bool,
-                    tenant: str | None) -> None:
+def list_connectors(provider: str | None, status: str | None, as_json: bool, tree: bool,
+                    parent: str | None, tenant: str | None) -> None:
     """Connectors of the tenant, by name."""
-    items: list[Connector] = []
     with operator(tenant) as (ctx, principal):
-        while True:
-            page = service.list_connectors(ctx, principal, limit=500, offset=len(items),
-                                           provider=provider, status=status)
-            items.extend(page.items)
-            if not page.items or len(items) >= page.total:
-                break
+        parent_id = service.find_connector(ctx, principal, parent).id if parent else None
+        if tree and parent_id is None:
+            rows = _tree(ctx, principal, provider, status)
+            items = [c for c, _indent in rows]
+        else:
+            items = _all(ctx, principal, provider=provider, status=status, parent=parent_id)
+            rows = [(c, "") for c in items]
     if as_json:
         print_json({"items": [connector_dict(c) for c in items], "total": len(items)})
     else:
-        print_table(CONNECTOR_COLUMNS, [connector_row(c) for c in items])
+        print_table(CONNECTOR_COLUMNS, [connector_row(c, indent) for c, indent in rows])
+
+
+def _all(ctx: AppContext, principal: Principal, **filters: Any) -> list[Connector]:
+    items: list[Connector] = []
+    while True:
+        page = service.list_connectors(ctx, principal, limit=500, offset=len(items), **filters)
+        items.extend(page.items)
+        if not page.items or len(items) >= page.total:
+            return items
+
+
+def _tree(ctx: AppContext, principal: Principal, provider: str | None,
+          status: str | None) -> list[tuple[Connector, str]]:
+    rows: list[tuple[Connector, str]] = []
+    for top in _all(ctx, principal, provider=provider, status=status, parent="", tree=True):
+        rows.append((top, ""))
+        if top.kind == "organization":
+            rows += [(member, "  └ ") for member in _all(
+                ctx, principal, provider=provider, status=status, parent=top.id)]
+    return rows
 
 
 @connectors.command("show")

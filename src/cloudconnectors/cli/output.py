@@ -72,18 +72,41 @@ def connector_dict(connector: Connector) -> dict[str, Any]:
         "regions": list(connector.regions),
         "vm_count": connector.vm_count,
         "asset_count": connector.asset_count,
+        "kind": connector.kind,
+        "parent_id": connector.parent_id,
+        "organization": connector.organization,
+        "member": connector.member,
+        "gone_at": connector.gone_at.isoformat() if connector.gone_at else None,
+        "members": _rollup_dict(connector),
         "refresh_requested_at": (connector.refresh_requested_at.isoformat()
                                  if connector.refresh_requested_at else None),
         "refresh_queued": connector.refresh_queued,
     }
 
 
+def _rollup_dict(connector: Connector) -> dict[str, Any] | None:
+    r = connector.members
+    if r is None:
+        return None
+    return {"total": r.total, "online": r.online, "offline": r.offline, "pending": r.pending,
+            "refreshing": r.refreshing, "gone": r.gone, "summary": r.summary}
+
+
+def status_text(c: Connector) -> str:
+    """The status, with the roll-up on an organization and "gone" on a departed member."""
+    if c.members is not None:
+        return f"{c.status.value} ({c.members.summary})"
+    if c.gone_at is not None:
+        return f"gone (was {c.status.value})"
+    return c.status.value
+
+
 CONNECTOR_COLUMNS = ("ID", "NAME", "PROVIDER", "STATUS", "DISCOVERY", "EVERY", "LAST RUN",
                      "NEXT RUN")
 
 
-def connector_row(c: Connector) -> list[Any]:
-    return [c.id, c.name, c.provider.value, c.status.value,
+def connector_row(c: Connector, indent: str = "") -> list[Any]:
+    return [c.id, indent + c.name, c.provider.value, status_text(c),
             c.discovery.value if c.discovery else None, f"{c.run_frequency_minutes}m",
             when(c.last_run_at), when(c.next_run_at)]
 
@@ -103,6 +126,24 @@ def print_connector(c: Connector) -> None:
     if c.scope:
         rows += [(f"Projects {key}d", ", ".join(values))
                  for key, values in c.scope.items() if values]
+    if c.organization is not None:
+        rows.append(("Organization root", c.organization.get("root") or "(whole organization)"))
+        if c.organization.get("member_role_name"):
+            rows.append(("Member role", c.organization["member_role_name"]))
+        for part in ("include", "exclude"):
+            for key, values in (c.organization.get(part) or {}).items():
+                if values:
+                    rows.append((f"{part.capitalize()} {key}", ", ".join(values)))
+    if c.members is not None:
+        rows.append(("Members", c.members.summary))
+    if c.member is not None:
+        rows.append(("Member of", c.parent_id))
+        rows.append(("Account", c.member.get("account")))
+        rows.append(("Path", " / ".join(c.member.get("path") or []) or None))
+        tags = c.member.get("tags") or {}
+        rows.append(("Tags", ", ".join(f"{k}={v}" for k, v in tags.items()) or None))
+    if c.gone_at is not None:
+        rows.append(("Gone", f"{when(c.gone_at)}: {(c.member or {}).get('gone_reason')}"))
     if c.warning:
         rows.append(("Warning", c.warning))
     if c.last_error:

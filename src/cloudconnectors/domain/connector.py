@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from cloudconnectors.domain.errors import FieldProblem, ValidationFailed
+from cloudconnectors.domain.organizations import Rollup
 from cloudconnectors.domain.states import Discovery, Status
 
 NAME_MAX_LENGTH = 100
@@ -88,6 +89,15 @@ class Connector:
     scope: dict[str, list[str]] | None = None
     vm_count: int = 0
     asset_count: int = 0
+    # Organizations (issue 16): "account" or "organization"; a member connector names its
+    # organization connector and describes the member; ``gone_at`` once it left.
+    kind: str = "account"
+    parent_id: str | None = None
+    organization: dict[str, Any] | None = None
+    member: dict[str, Any] | None = None
+    gone_at: datetime | None = None
+    # An organization connector's members by status (read-time roll-up); None otherwise.
+    members: Rollup | None = None
     # When a Refresh was accepted (until its poll ends), and whether it still waits for a
     # poller (status refreshing, no poll running yet).
     refresh_requested_at: datetime | None = None

@@ -47,16 +47,25 @@ class ProviderCredentials(BaseModel):
 
 
 def parse_credentials(
-    model: type[ProviderCredentials], raw: object, settings: Settings, prefix: str = "credentials"
+    model: type[ProviderCredentials],
+    raw: object,
+    settings: Settings,
+    prefix: str = "credentials",
+    *,
+    stored: bool = False,
 ) -> ProviderCredentials:
     """Validate ``raw`` into ``model``, turning pydantic errors into field-named problems.
+
+    ``stored`` says ``raw`` was decrypted from storage, validated in full when it was
+    entered: a model may then skip checks that only cost CPU (the validation context's
+    ``"stored"`` key; the GCP key's RSA consistency proof).
 
     Error messages never echo the submitted values, so a secret cannot leak through them.
     """
     if not isinstance(raw, dict):
         raise ValidationFailed.single(prefix, "must be an object")
     try:
-        return model.model_validate(raw, context={"settings": settings})
+        return model.model_validate(raw, context={"settings": settings, "stored": stored})
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_input=False, include_url=False):
@@ -78,6 +87,10 @@ class PollContext:
     connector_id: str
     # The connector's include/exclude lists of accounts it reads (GCP projects); None: all.
     scope: dict[str, list[str]] | None = None
+    # Set when the connector is a member of an organization connector: that connector's name
+    # and its options (the member role name), so a refusal can say which deployment fixes it.
+    organization: str | None = None
+    organization_options: Mapping[str, Any] | None = None
     # What the rules can read: resource type -> the detail keys read on it. A provider that
     # can narrow its reads to this skips every other listing and detail call; None: read
     # everything it knows (the full inventory).

@@ -107,6 +107,15 @@ class CallMeter:
             self.total_calls += 1
             self.total_throttled += int(throttled)
 
+    def record_throttled(self) -> None:
+        """A throttled answer to a call already recorded (a policy that counts the attempt
+        on the way out and sees the 429 on the way back)."""
+        tally: Tally | None = getattr(self._local, "tally", None)
+        if tally is not None:
+            tally.throttled += 1
+        with self._lock:
+            self.total_throttled += 1
+
 
 def run_bounded(
     tasks: Sequence[T],

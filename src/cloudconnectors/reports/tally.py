@@ -11,6 +11,8 @@ from cloudconnectors.rules.engine import NONE_PREFIX, UNREAD_PREFIX
 from cloudconnectors.rules.model import ACCOUNT_KEY, RuleResult, Status
 
 MAX_MANUAL_REASONS = 5
+_PASS, _FAIL, _MANUAL = Status.PASS, Status.FAIL, Status.MANUAL
+_NOBODY = object()  # no project seen yet (None is a real one: the connector as a whole)
 
 
 class ResultTally:
@@ -39,39 +41,55 @@ class ResultTally:
         self.results = 0
 
     def add(self, result: RuleResult) -> None:
-        self.results += 1
-        rule_id = result.rule_id
-        account = result.account
-        per = self._per.get(account)
-        if per is None:
-            per = self._per[account] = {}
-        slot = per.get(rule_id)
-        if slot is None:
-            slot = per[rule_id] = [0, 0, 0, 0, 0, 0]
-        status = result.status
-        if status is Status.PASS:
-            slot[0] += 1
-        elif status is Status.FAIL:
-            slot[1] += 1
-            self.failures[(rule_id, result.resource_key)] = result
-        elif status is Status.MANUAL:
-            slot[2] += 1
-            self.undecided.add((rule_id, result.resource_key))
-            if result.carried is Status.PASS:
-                slot[4] += 1
-            elif result.carried is Status.FAIL:
-                slot[5] += 1
-            if result.resource_key == ACCOUNT_KEY or result.resource_key.startswith(
-                    UNREAD_PREFIX):
-                if account is None:
-                    self.blind.add(rule_id)
+        self.add_all((result,))
+
+    def add_all(self, results: Iterable[RuleResult]) -> None:
+        """Fold a whole stream: one loop with everything in locals, since a run folds
+        millions of results and a method call plus attribute lookups per result would cost
+        more than the counting. Consecutive results mostly share a project, so its count
+        table is looked up again only when the project changes."""
+        per_account, failures, undecided = self._per, self.failures, self.undecided
+        blind, blind_accounts, note = self.blind, self.blind_accounts, self._reason
+        folded = 0
+        last: object = _NOBODY
+        per: dict[str, list[int]] = {}
+        try:
+            for result in results:
+                folded += 1
+                (rule_id, resource_key, _t, _r, _i, _n, status, reason, carried,
+                 account) = result
+                if account is not last:
+                    found = per_account.get(account)
+                    if found is None:
+                        found = per_account[account] = {}
+                    per, last = found, account
+                slot = per.get(rule_id)
+                if slot is None:
+                    slot = per[rule_id] = [0, 0, 0, 0, 0, 0]
+                if status is _PASS:
+                    slot[0] += 1
+                elif status is _FAIL:
+                    slot[1] += 1
+                    failures[(rule_id, resource_key)] = result
+                elif status is _MANUAL:
+                    slot[2] += 1
+                    undecided.add((rule_id, resource_key))
+                    if carried is _PASS:
+                        slot[4] += 1
+                    elif carried is _FAIL:
+                        slot[5] += 1
+                    if resource_key == ACCOUNT_KEY or resource_key.startswith(UNREAD_PREFIX):
+                        if account is None:
+                            blind.add(rule_id)
+                        else:
+                            blind_accounts.add((rule_id, account))
+                    note(rule_id, reason, account, MAX_MANUAL_REASONS)
                 else:
-                    self.blind_accounts.add((rule_id, account))
-            self._reason(rule_id, result.reason, account, MAX_MANUAL_REASONS)
-        else:
-            slot[3] += 1
-            if result.reason and result.resource_key.startswith(NONE_PREFIX):
-                self._reason(rule_id, result.reason, account, None)  # "no EFS file systems"
+                    slot[3] += 1
+                    if reason and resource_key.startswith(NONE_PREFIX):
+                        note(rule_id, reason, account, None)  # "no EFS file systems"
+        finally:
+            self.results += folded
 
     def _reason(self, rule_id: str, reason: str, account: str | None,
                 limit: int | None) -> None:

@@ -31,6 +31,7 @@ from cloudconnectors.domain.scopes import ANY_REGION, Coverage, Scope, ScopeGap
 from cloudconnectors.rules.model import (
     ACCOUNT_KEY,
     ACCOUNT_TYPE,
+    ERRORS_KEY,
     AccountRule,
     AccountVerdict,
     Context,
@@ -51,10 +52,14 @@ from cloudconnectors.rules.snapshot import SnapshotView, covered_regions
 UNREAD_PREFIX = "unread:"
 DENIED_PREFIX = UNREAD_PREFIX  # the old name, for readers of stored keys
 NONE_PREFIX = "none:"
-_Compiled = tuple[str, ResourceCheck, tuple[Need, ...]]
+# (rule ID, predicate, the keys it needs, the needs with their permissions)
+_Compiled = tuple[str, ResourceCheck, tuple[str, ...], tuple[Need, ...]]
 _DATA_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 _DECIDED = (Status.PASS, Status.FAIL)
 _SHOWN_GAPS = 3
+# ``RuleResult(...)`` runs a Python-level ``__new__``; the tuple's own constructor builds the
+# same named tuple without that frame, which matters at millions of results a run.
+_new_result = tuple.__new__
 
 
 def _missing(needs: tuple[Need, ...], data: Data, type_: str,
@@ -102,7 +107,7 @@ class Engine:
         for rule in self.rules:
             if isinstance(rule, ResourceRule):
                 self._by_type.setdefault(rule.resource_type, []).append(
-                    (rule.id, rule.check, rule.needs))
+                    (rule.id, rule.check, tuple(k for k, _p in rule.needs), rule.needs))
             else:
                 self._account.append(rule)
         self._account_types = frozenset(t for r in self._account for t in r.resource_types)
@@ -134,7 +139,7 @@ class Engine:
         by_type, account_types = self._by_type, self._account_types
         seen: set[str] = set()
         for item in items:
-            type_ = item.type
+            key, type_, region, native_id, name, data, account, stale = item
             if type_ in account_types:
                 kept[type_].append(item)
             compiled = by_type.get(type_)
@@ -142,25 +147,34 @@ class Engine:
                 continue
             seen.add(type_)
             gap = None
-            if item.stale or type_ in gapped:
-                gap = cover.gap_for(item.account, item.region, type_) or (
-                    _stale_gap(item) if item.stale else None)
-            data = item.data
-            for rule_id, check, needs in compiled:
-                verdict = _missing(needs, data, type_, denied_pairs) if needs else None
+            if stale or type_ in gapped:
+                gap = cover.gap_for(account, region, type_) or (
+                    _stale_gap(item) if stale else None)
+            refused = ERRORS_KEY in data  # rare: only then may a present key be unreadable
+            for rule_id, check, keys, needs in compiled:
+                verdict = None
+                if keys:
+                    if refused:
+                        verdict = _missing(needs, data, type_, denied_pairs)
+                    else:
+                        for needed in keys:
+                            if needed not in data:
+                                verdict = _missing(needs, data, type_, denied_pairs)
+                                break
                 if verdict is None:
                     try:
                         verdict = check(data, context)
                     except _DATA_ERRORS as exc:
                         verdict = manual(f"unexpected data shape ({type(exc).__name__}: {exc})")
                 if gap is None:
-                    yield RuleResult(rule_id, item.key, type_, item.region, item.native_id,
-                                     item.name, verdict[0], verdict[1], None, item.account)
+                    status, reason = verdict
+                    yield _new_result(RuleResult, (rule_id, key, type_, region, native_id, name,
+                                                   status, reason, None, account))
                     continue
-                carried = verdict[0] if item.stale and verdict[0] in _DECIDED else None
+                carried = verdict[0] if stale and verdict[0] in _DECIDED else None
                 reason = _not_read([gap]) + (_as_last_read(*verdict) if carried else "")
-                yield RuleResult(rule_id, item.key, type_, item.region, item.native_id,
-                                 item.name, Status.MANUAL, reason, carried, item.account)
+                yield RuleResult(rule_id, key, type_, region, native_id, name, Status.MANUAL,
+                                 reason, carried, account)
         yield from self._scope_results(cover, seen)
         view = SnapshotView(by_type=kept, context=context,
                             regions=covered_regions(cover.regions, kept), denied=denied_pairs)
@@ -189,7 +203,7 @@ class Engine:
             gaps = cover.gaps_of(type_)
             for gap in gaps:
                 reason = _not_read([gap]) + ", so resources there may be missing"
-                for rule_id, _check, _needs in compiled:
+                for rule_id, _check, _keys, _needs in compiled:
                     yield RuleResult(rule_id, _unread_key(gap.scope), type_, gap.scope.region,
                                      type_, None, Status.MANUAL, reason, None,
                                      gap.scope.account)
@@ -200,7 +214,7 @@ class Engine:
             else:
                 status, reason = Status.MANUAL, (f"not evaluated: {type_} is not collected "
                                                  "by this connector's polls")
-            for rule_id, _check, _needs in compiled:
+            for rule_id, _check, _keys, _needs in compiled:
                 yield RuleResult(rule_id, NONE_PREFIX + type_, type_, ANY_REGION, type_, None,
                                  status, reason)
 

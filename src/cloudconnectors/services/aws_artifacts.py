@@ -59,12 +59,13 @@ def connector_artifact(
     with ctx.db.read() as session:
         row = connector_repo.get_row(session, principal.tenant_id, connector_id)
         provider, public = row.provider, dict(row.credentials_public)
+        member_role = (row.organization or {}).get("member_role_name")
     if provider != ProviderName.AWS.value:
         raise ValidationFailed.single(
             "connector_id", f"must name an AWS connector (this one is {provider}): setup "
             "files exist for AWS roles only")
     external_id = public.get("external_id")
-    return _render(ctx, kind, str(external_id) if external_id else None)
+    return _render(ctx, kind, str(external_id) if external_id else None, member_role)
 
 
 def _require_issued(ctx: AppContext, tenant_id: str, value: str) -> None:
@@ -82,9 +83,10 @@ def _not_issued() -> ValidationFailed:
         FIELD, f"must be an External ID issued to your tenant by {_ISSUE}")
 
 
-def _render(ctx: AppContext, kind: ArtifactKind, external_id: str | None) -> Artifact:
+def _render(ctx: AppContext, kind: ArtifactKind, external_id: str | None,
+            member_role: str | None = None) -> Artifact:
     if kind.needs_external_id and not external_id:
         raise ValidationFailed.single(FIELD, f"is required for {kind.value}")
     # Only the files that name the account ask AWS for it (a 503 without platform creds).
     account = platform_account_id(ctx.settings) if kind.needs_external_id else None
-    return Artifact(kind, render(kind, account, external_id))
+    return Artifact(kind, render(kind, account, external_id, member_role))

@@ -18,6 +18,11 @@ from cloudconnectors.domain.connector import (
     run_frequency_problem,
 )
 from cloudconnectors.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from cloudconnectors.domain.organizations import (
+    KIND_ACCOUNT,
+    KIND_ORGANIZATION,
+    OrganizationSettings,
+)
 from cloudconnectors.domain.states import IDLE, Stage, Status
 from cloudconnectors.services.access import require_admin
 from cloudconnectors.services.context import AppContext, Principal
@@ -71,12 +76,19 @@ def open_credentials(ctx: AppContext, row: ConnectorRow) -> ProviderCredentials:
     Credentials that no longer validate raise ``ValidationFailed`` naming the fields only:
     pydantic's own message would quote the secret values.
     """
+    return open_sealed_credentials(ctx, row.provider, row.id, row.credentials_sealed)
+
+
+def open_sealed_credentials(
+    ctx: AppContext, provider: str, connector_id: str, sealed: str
+) -> ProviderCredentials:
+    """:func:`open_credentials` from the row's values, read in a transaction that is over."""
     from cloudconnectors.providers.base import parse_credentials
     from cloudconnectors.providers.registry import get_provider
 
-    model = get_provider(row.provider).credentials_model
-    sealed = ctx.secrets.open(row.credentials_sealed, bound_to=row.id)
-    return parse_credentials(model, sealed, ctx.settings)
+    model = get_provider(provider).credentials_model
+    material = ctx.secrets.open(sealed, bound_to=connector_id)
+    return parse_credentials(model, material, ctx.settings, stored=True)
 
 
 def _check(problems: list[FieldProblem | None]) -> None:
@@ -98,7 +110,10 @@ def create_connector(
     credentials: Any,
     run_frequency_minutes: Any = RUN_FREQUENCY_DEFAULT,
     projects: Any = None,
+    organization: Any = None,
 ) -> Connector:
+    """Create an account connector, or with ``organization`` an organization connector whose
+    polls keep one member connector per account, project or subscription under its root."""
     require_admin(principal)
     _check(
         [
@@ -109,6 +124,7 @@ def create_connector(
     )
     parsed = _parse_credentials(provider, credentials, ctx)
     scope = _parse_scope(provider, projects)
+    org = _parse_organization(provider, organization)
     connector_id = new_id()
     now = utcnow()
     with ctx.db.write() as session:
@@ -131,10 +147,12 @@ def create_connector(
             created_at=now,
             updated_at=now,
             next_run_at=now,  # first poll right away
+            kind=KIND_ORGANIZATION if org is not None else KIND_ACCOUNT,
+            organization=org.to_json() if org is not None else None,
         )
         session.add(row)
         session.flush()
-        return repo.to_domain(row)
+        return repo.with_rollups(session, [repo.to_domain(row)])[0]
 
 
 def list_connectors(
@@ -148,14 +166,22 @@ def list_connectors(
     search: str | None = None,
     sort: str = "name",
     descending: bool = False,
+    parent: str | None = None,
+    kind: str | None = None,
+    tree: bool = False,
 ) -> Page:
+    """A page of connectors. ``parent=""`` lists the top level (accounts and organizations;
+    with ``tree`` an organization also when one of its members matches the filters), an
+    organization's ID lists its members, None lists every connector."""
     refuse_nul(q=search)
+    if parent:
+        require_plausible_id("parent", parent)
     expire_unclaimed(ctx, tenant_id=principal.tenant_id)
     with ctx.db.read() as session:
         items, total = repo.page(
             session,
             principal.tenant_id,
-            repo.ConnectorFilter(provider, status, search),
+            repo.ConnectorFilter(provider, status, search, parent, kind, tree),
             limit=limit,
             offset=offset,
             sort=sort,
@@ -180,6 +206,7 @@ def update_connector(
     run_frequency_minutes: Any = UNSET,
     credentials: Any = UNSET,
     projects: Any = UNSET,
+    organization: Any = UNSET,
 ) -> Connector:
     require_admin(principal)
     require_plausible_id("connector", connector_id)
@@ -205,9 +232,29 @@ def update_connector(
             _rotate_credentials(ctx, row, credentials)
         if projects is not UNSET:
             row.scope = _parse_scope(row.provider, projects)
+        if organization is not UNSET:
+            if row.kind != KIND_ORGANIZATION:
+                raise ValidationFailed.single("organization", "only an organization connector "
+                                              "has organization settings")
+            parsed_org = _parse_organization(row.provider, organization)
+            row.organization = parsed_org.to_json() if parsed_org is not None else None
+        if row.parent_id is not None and (credentials is not UNSET or name is not UNSET):
+            raise ValidationFailed.single(
+                "credentials" if credentials is not UNSET else "name",
+                "a member connector takes these from its organization; edit the organization")
         row.updated_at = utcnow()
         session.flush()
     return get_connector(ctx, principal, connector_id)
+
+
+def _parse_organization(provider: Any, raw: Any) -> OrganizationSettings | None:
+    if raw is None:
+        return None
+    from cloudconnectors.providers.registry import get_provider
+    from cloudconnectors.services.organizations import check_supported, settings_for_create
+
+    check_supported(get_provider(provider))
+    return settings_for_create(str(provider), raw)
 
 
 def _parse_scope(provider: Any, projects: Any) -> dict[str, list[str]] | None:
@@ -272,6 +319,9 @@ def request_refresh(ctx: AppContext, principal: Principal, connector_id: str) ->
     require_plausible_id("connector", connector_id)
     with ctx.db.write() as session:
         row = repo.get_row(session, principal.tenant_id, connector_id, for_update=True)
+        if row.gone_at is not None:
+            raise Conflict(f"connector {connector_id} is a member that has left its "
+                           "organization (or is excluded); it is kept for its history only")
         state = repo.state_of(row)
         if state.stage in IDLE:
             now = utcnow()

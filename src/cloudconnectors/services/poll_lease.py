@@ -82,7 +82,7 @@ class LeaseHeartbeat:
 
     def renew_now(self) -> bool:
         expires = utcnow() + timedelta(seconds=self._seconds)
-        with self._ctx.db.write() as session:
+        with self._ctx.db.write(durable=False) as session:  # lost in a crash: renewed again
             held = leases.renew(session, self._connector_id, self._worker_id, expires)
         if not held:
             self.lost.set()

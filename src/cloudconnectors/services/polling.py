@@ -43,6 +43,7 @@ from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
 from cloudconnectors.providers.base import CollectionSink, PollContext
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.security.crypto import SecretKeyError
+from cloudconnectors.services import organizations
 from cloudconnectors.services.connectors import open_credentials
 from cloudconnectors.services.context import AppContext
 from cloudconnectors.services.lookups import require_plausible_id
@@ -119,6 +120,7 @@ class _Started:
     run_id: str
     snapshot_id: str
     worker_id: str
+    trigger: Trigger = Trigger.SCHEDULE
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,9 @@ def _start(
     run_id: str | None = None,
 ) -> _Started:
     now = utcnow()
-    with ctx.db.write() as session:
+    # Not durable: lost in a database crash, the run is queued again (or, for an embedded
+    # poll, the lease expires) and the poll is redone; the finish commit flushes it anyway.
+    with ctx.db.write(durable=False) as session:
         row = session.get(ConnectorRow, connector_id, with_for_update=True)
         if row is None:
             raise NotFound(f"connector {connector_id} not found")
@@ -251,7 +255,8 @@ def _start(
             run = run_repo.create(session, row.tenant_id, row.id, trigger, worker_id)
         snapshot_id = inventory_repo.create(session, row.tenant_id, row.id, run.id)
         run.snapshot_id = snapshot_id
-        return _Started(row.tenant_id, row.id, row.provider, run.id, snapshot_id, worker_id)
+        return _Started(row.tenant_id, row.id, row.provider, run.id, snapshot_id, worker_id,
+                        Trigger(run.trigger))
 
 
 # -- 2. collect ----------------------------------------------------------------------------
@@ -265,7 +270,7 @@ def _writer(
 ) -> SnapshotWriter:
     def store(batch: Sequence[KeyedAsset]) -> None:
         heartbeat.check()  # never write into a snapshot another worker now owns
-        with ctx.db.write() as session:
+        with ctx.db.write(durable=False) as session:  # the finish commit flushes it
             inventory_repo.insert_assets(
                 session, started.snapshot_id, started.tenant_id, started.connector_id, batch
             )
@@ -294,12 +299,22 @@ def _collect(
                 "re-enter the connector's credentials"
             ) from None
         scope = dict(row.scope) if row.scope else None
+        organization, organization_options = organizations.member_context(session, row)
+        whole_organization = organizations.is_organization(row)
     from cloudconnectors.services.reports import poll_needs  # rules load with the poll
 
     needs = poll_needs(ctx.db, started.tenant_id, str(started.provider))
     context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
-                          needs=needs)
+                          organization, organization_options, needs=needs)
     cloud = provider.authenticate(credentials, context)
+    if whole_organization:
+        try:
+            verdict = organizations.poll_organization(
+                ctx, started.connector_id, provider, cloud, credentials, started.trigger)
+        finally:
+            cloud.close()
+        heartbeat.check()
+        return _Collected(regions=[], results=[], api_calls=_calls_of(cloud), verdict=verdict)
     try:
         regions = cloud.discover_regions()
         writer.regions_discovered(regions)
@@ -314,6 +329,12 @@ def _collect(
         api_calls=sum(r.calls for r in writer.results),
         verdict=judge(writer.results, writer.asset_count, writer.found_vm),
     )
+
+
+def _calls_of(cloud: object) -> int:
+    """The calls a session counted, when it keeps a meter (the organization walk)."""
+    meter = getattr(cloud, "meter", None)
+    return int(getattr(meter, "total_calls", 0) or 0)
 
 
 # -- 3. finish -----------------------------------------------------------------------------
@@ -369,7 +390,9 @@ def _finish(
         new_state = states.apply(connector_repo.state_of(row), event)
         connector_repo.store_state(row, new_state)
         row.last_run_at = now
-        row.next_run_at = next_run_after(
+        # A member is polled when its organization is (or on its own Refresh), never on a
+        # clock of its own, so one organization poll is one round over its members.
+        row.next_run_at = None if row.parent_id is not None else next_run_after(
             now, row.run_frequency_minutes, ctx.settings.schedule_jitter_fraction
         )
         row.refresh_requested_at = None

@@ -86,7 +86,7 @@ def _publish(ctx: AppContext, publish: Publish, runs: Sequence[QueuedRun]) -> in
     except Exception:  # the broker is away: the runs stay queued, the reaper retries
         logger.exception("could not publish %d poll runs; they stay queued", len(runs))
         return 0
-    with ctx.db.write() as session:
+    with ctx.db.write(durable=False) as session:  # lost in a crash: published again
         queue.mark_published(session, [r.run_id for r in runs], utcnow())
     return len(runs)
 
@@ -109,7 +109,8 @@ def execute_run(ctx: AppContext, run_id: str, worker_id: str) -> Executed:
     """Run one queued poll if nobody else is; idempotent on the run row."""
     now = utcnow()
     lease_until = now + timedelta(seconds=ctx.settings.poll_lease_seconds)
-    with ctx.db.write() as session:
+    # Not durable: lost in a database crash, the run is still queued and is published again.
+    with ctx.db.write(durable=False) as session:
         taken = queue.take_run(session, run_id, worker_id, lease_until, now)
     if isinstance(taken, str):
         return Executed(RunOutcome(taken))

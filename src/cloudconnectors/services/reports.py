@@ -124,8 +124,7 @@ def evaluate_connector(db: Database, tenant_id: str, connector_id: str) -> Evalu
                 assets += 1
                 yield item
 
-        for result in engine.evaluate(counted(), now=seen_at, coverage=coverage):
-            tally.add(result)
+        tally.add_all(engine.evaluate(counted(), now=seen_at, coverage=coverage))
         provider = connector.provider
     counts = tally.rule_counts()
     frameworks = _frameworks_for(provider, specs)

@@ -32,6 +32,7 @@ _REVISION_LINE = re.compile(
     r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)\s*$', re.MULTILINE)
 _SQLITE_BEGIN = "cloudconnectors_sqlite_begin"
 MIGRATION_LOCK_KEY = 0x63634D49  # "ccMI": the advisory lock held while migrating
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 def _private_sqlite_files(database: Path) -> None:
@@ -93,11 +94,21 @@ class Database:
                 session.rollback()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session that commits on success, rolls back on error."""
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
+        """A session that commits on success, rolls back on error.
+
+        ``durable=False`` is for a step whose loss in a database crash is already recovered
+        from (a poll's lease, run start and asset batches; publication marks): on PostgreSQL
+        its commit does not wait for the WAL flush (``synchronous_commit = off`` for this
+        transaction only), which is most of what a short transaction costs. The next durable
+        commit flushes it too, since the WAL is written in order. SQLite in WAL mode with
+        ``synchronous=NORMAL`` already commits without a flush.
+        """
         with self._sessions() as session:
             if self.is_sqlite:
                 session.connection(execution_options={_SQLITE_BEGIN: "IMMEDIATE"})
+            elif not durable:
+                session.execute(_ASYNC_COMMIT)
             try:
                 yield session
                 session.commit()

@@ -11,6 +11,8 @@ from cloudconnectors.providers.aws.artifacts import (
     custom_policy,
     custom_policy_services,
     eks_fargate_policy,
+    member_stackset_template,
+    organization_policy,
     render,
     trust_policy,
 )
@@ -87,3 +89,21 @@ def test_render_each_kind() -> None:
         assert json.loads(json.dumps(document)) == document
         assert kind.filename == f"cloudconnectors-{kind.value}.json"
         assert (EXTERNAL_ID in json.dumps(document)) is kind.needs_external_id
+
+
+def test_member_stackset_deploys_the_named_member_role_with_the_external_id() -> None:
+    template = member_stackset_template(PLATFORM, EXTERNAL_ID, "OrgReader")
+    assert template["Parameters"]["MemberRoleName"]["Default"] == "OrgReader"
+    props = template["Resources"]["CloudConnectorsRole"]["Properties"]
+    assert props["RoleName"] == {"Ref": "MemberRoleName"}
+    trust = props["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Principal"] == {"AWS": f"arn:aws:iam::{PLATFORM}:root"}
+    assert trust["Condition"] == {"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}
+    assert SECURITY_AUDIT_ARN in props["ManagedPolicyArns"]
+
+
+def test_organization_policy_allows_the_walk() -> None:
+    [statement] = organization_policy()["Statement"]
+    assert {"organizations:ListAccounts", "organizations:ListChildren",
+            "organizations:ListOrganizationalUnitsForParent", "organizations:ListRoots",
+            "organizations:ListTagsForResource"} <= set(statement["Action"])

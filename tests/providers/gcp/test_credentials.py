@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cloudconnectors.config import load_settings
 from cloudconnectors.domain.errors import ValidationFailed
@@ -66,6 +67,33 @@ def test_an_encrypted_key_is_refused() -> None:
     assert refusal(official_key(private_key=encrypted)) == (
         "credentials.service_account_key.private_key",
         "must not be encrypted (use the key file as Google issued it)")
+
+
+def _inconsistent_rsa_pem() -> str:
+    """A well-formed RSA PEM whose CRT exponent does not fit its primes."""
+    numbers = serialization.load_pem_private_key(rsa_pem().encode(), password=None)
+    assert isinstance(numbers, rsa.RSAPrivateKey)
+    n = numbers.private_numbers()
+    broken = rsa.RSAPrivateNumbers(n.p, n.q, n.d, n.dmp1 ^ 2, n.dmq1, n.iqmp,
+                                   n.public_numbers)
+    return broken.private_key(unsafe_skip_rsa_key_validation=True).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+
+
+def test_an_entered_key_gets_the_full_rsa_check_and_a_stored_one_only_its_structure() -> None:
+    """Entered keys are proven consistent once; a poll reopening the sealed key (authenticated
+    encryption since) does not pay for that proof again."""
+    key = official_key(private_key=_inconsistent_rsa_pem())
+    assert refusal(key) == ("credentials.service_account_key.private_key",
+                            "must be the PEM private key from the downloaded JSON key file")
+    stored = parse_credentials(GcpCredentials, {"service_account_key": key}, load_settings(),
+                               stored=True)
+    assert isinstance(stored, GcpCredentials)
+    with pytest.raises(ValidationFailed):  # structure is still checked for stored keys
+        parse_credentials(GcpCredentials,
+                          {"service_account_key": official_key(private_key="not a key")},
+                          load_settings(), stored=True)
 
 
 def test_an_oversized_key_is_refused_before_parsing() -> None:

@@ -46,7 +46,7 @@ ExternalIdParam = Annotated[
     Query(max_length=service.EXTERNAL_ID_MAX,
           description="Issued by POST /providers/aws/external-ids."),
 ]
-PolicyKind = Literal["custom-policy", "eks-policy"]
+PolicyKind = Literal["custom-policy", "eks-policy", "organization-policy"]
 
 
 def _named_setup_route(kind: ArtifactKind) -> None:

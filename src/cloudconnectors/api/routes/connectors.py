@@ -45,6 +45,7 @@ def create_connector(
         run_frequency_minutes=body.run_frequency_minutes,
         credentials=body.credentials,
         projects=body.projects,
+        organization=body.organization,
     )
     return ConnectorOut.of(connector)
 
@@ -62,6 +63,12 @@ def list_connectors(
     ] = None,
     sort: SortKey = "name",
     order: Literal["asc", "desc"] = "asc",
+    parent: Annotated[str | None, Query(
+        max_length=64, description="`none`: top-level connectors only (accounts and "
+        "organizations); an organization connector's ID: its members")] = None,
+    kind: Literal["account", "organization"] | None = None,
+    tree: Annotated[bool, Query(description="With parent=none: also list an organization "
+                                "when one of its members matches the filters")] = False,
 ) -> ConnectorPage:
     page = service.list_connectors(
         ctx,
@@ -73,6 +80,9 @@ def list_connectors(
         search=q,
         sort=sort,
         descending=order == "desc",
+        parent="" if parent == "none" else parent,
+        kind=kind,
+        tree=tree,
     )
     return ConnectorPage(
         items=[ConnectorOut.of(c) for c in page.items], total=page.total, limit=limit, offset=offset

@@ -14,11 +14,12 @@ from cloudconnectors.api.schemas.common import NO_NUL, ErrorOut
 from cloudconnectors.api.schemas.reports import (
     ConnectorReportSummary,
     EvaluationOut,
+    OrganizationReportOut,
     ReportOut,
     ReportSummaryList,
 )
 from cloudconnectors.rules.frameworks import CUSTOM_FRAMEWORK_ID, builtin_frameworks
-from cloudconnectors.services import compliance
+from cloudconnectors.services import compliance, organization_reports
 from cloudconnectors.services import reports as service
 
 router = APIRouter(
@@ -67,6 +68,20 @@ def get_reports(
     report = service.get_report(db, tenant_id, connector, framework_id,
                                 fixed_since=fixed_since, trend_limit=trend, account=account)
     return ReportOut.model_validate(report.to_dict())
+
+
+@router.get("/reports/organization", response_model=OrganizationReportOut)
+def get_organization_report(
+    ctx: ContextDep,
+    principal: PrincipalDep,
+    connector: ConnectorParam,
+    framework: FrameworkParam = None,
+) -> OrganizationReportOut:
+    """An organization connector's members, one score each, worst first, and the
+    organization's score over all of them. Each member's own report: ``GET /reports?connector=``
+    with the member's connector ID."""
+    return OrganizationReportOut.of(
+        organization_reports.organization_report(ctx, principal, connector, framework))
 
 
 def _content_disposition(filename: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -17,6 +17,7 @@ from cloudconnectors.domain.connector import (
     Connector,
     ProviderName,
 )
+from cloudconnectors.domain.organizations import Rollup
 from cloudconnectors.domain.states import Discovery, Status
 
 FREQUENCY_HELP = "How often the connector polls its cloud, in minutes (recommended 240)."
@@ -28,6 +29,16 @@ PROJECTS_HELP = (
     'GCP only: {"include": [project IDs], "exclude": [project IDs]}. The connector reads the '
     "key's project and every project its account can see; a non-empty include list keeps "
     "only those, exclude always wins. null or empty lists: every visible project."
+)
+
+
+ORGANIZATION_HELP = (
+    "Makes an organization connector (docs/organizations.md): {root, member_role_name, "
+    "include, exclude}. root: '' (the whole organization), an AWS root or OU ID, a GCP "
+    "organizations/N or folders/N, an Azure management group ID; member_role_name (AWS, "
+    "default CloudConnectorsMember): the role in every member account, trusting the platform "
+    "with the same External ID; include / exclude: {accounts: [IDs], paths: [container IDs], "
+    "tags: ['key' or 'key=value']}; exclude wins, an empty include takes every member."
 )
 
 
@@ -83,6 +94,7 @@ class ConnectorCreate(StrictBody):
         classmethod(lambda cls, value: _integral(value)))
     projects: dict[str, Any] | None = Field(default=None, description=PROJECTS_HELP,
                                             json_schema_extra=_projects_schema)
+    organization: dict[str, Any] | None = Field(default=None, description=ORGANIZATION_HELP)
 
 
 def _no_default_in_schema(schema: dict[str, Any]) -> None:
@@ -117,8 +129,13 @@ class ConnectorUpdate(StrictBody):
         _LEFT_OUT, description=PROJECTS_HELP + " null clears the lists.",
         json_schema_extra=_projects_schema,
     )
+    organization: dict[str, Any] = Field(
+        _LEFT_OUT, description="Organization connectors only: new settings. "
+        + ORGANIZATION_HELP, json_schema_extra=_no_default_in_schema,
+    )
 
-    @field_validator("name", "run_frequency_minutes", "credentials", mode="before")
+    @field_validator("name", "run_frequency_minutes", "credentials", "organization",
+                     mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
@@ -126,6 +143,24 @@ class ConnectorUpdate(StrictBody):
                 "null_refused", "must not be null (leave the field out to keep its value)"
             )
         return _integral(value)
+
+
+class MembersOut(BaseModel):
+    """An organization's members by status; ``gone`` ones are not in ``total``."""
+
+    total: int
+    online: int
+    offline: int
+    pending: int
+    refreshing: int
+    gone: int
+    summary: str = Field(description='e.g. "41 of 43 members online (2 offline)"')
+
+    @classmethod
+    def of(cls, rollup: Rollup) -> MembersOut:
+        return cls(total=rollup.total, online=rollup.online, offline=rollup.offline,
+                   pending=rollup.pending, refreshing=rollup.refreshing, gone=rollup.gone,
+                   summary=rollup.summary)
 
 
 class ConnectorOut(BaseModel):
@@ -147,6 +182,20 @@ class ConnectorOut(BaseModel):
     regions: list[str]
     vm_count: int
     asset_count: int
+    kind: Literal["account", "organization"] = Field(
+        default="account", description="organization: its polls keep one member connector "
+        "per account, project or subscription found under its root.")
+    parent_id: str | None = Field(default=None, description="A member connector's "
+                                  "organization connector.")
+    organization: dict[str, Any] | None = Field(
+        default=None, description="An organization connector's root, member role and filters.")
+    member: dict[str, Any] | None = Field(
+        default=None, description="A member connector's account, name, path (container IDs "
+        "from the root down), tags, active; gone_reason once gone.")
+    gone_at: datetime | None = Field(default=None, description="When the member left the "
+                                     "organization or was excluded; kept for its history.")
+    members: MembersOut | None = Field(default=None, description="An organization "
+                                       "connector's members by status.")
     refresh_requested_at: datetime | None = Field(
         default=None, description="When a Refresh was accepted; cleared when its poll ends.")
     refresh_queued: bool = Field(
@@ -174,6 +223,12 @@ class ConnectorOut(BaseModel):
             regions=list(connector.regions),
             vm_count=connector.vm_count,
             asset_count=connector.asset_count,
+            kind="organization" if connector.kind == "organization" else "account",
+            parent_id=connector.parent_id,
+            organization=connector.organization,
+            member=connector.member,
+            gone_at=connector.gone_at,
+            members=MembersOut.of(connector.members) if connector.members else None,
             refresh_requested_at=connector.refresh_requested_at,
             refresh_queued=connector.refresh_queued,
         )

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from cloudconnectors.services.compliance import ConnectorSummary
+from cloudconnectors.services.organization_reports import OrganizationReport
 from cloudconnectors.services.reports import EvaluationSummary
 
 
@@ -164,3 +165,31 @@ class EvaluationOut(BaseModel):
                    asset_count=s.asset_count, result_count=s.result_count, scores=s.scores,
                    findings=HistoryOut(opened=h.opened, reopened=h.reopened, fixed=h.fixed,
                                        still_open=h.still_open))
+
+
+class MemberReportSummary(ConnectorReportSummary):
+    account: str = Field(description="The member's account, project or subscription ID.")
+    status: str = Field(description="The member connector's status.")
+    gone: bool = Field(description="The member left the organization or is excluded.")
+
+
+class OrganizationReportOut(BaseModel):
+    organization_id: str
+    organization_name: str
+    framework: str | None
+    score: float | None = Field(description="passed / (passed + failed) over the present "
+                                "members' results; None before any member is evaluated.")
+    passed: int
+    failed: int
+    members: list[MemberReportSummary] = Field(
+        description="One per member, worst score first; not yet evaluated, then gone, last.")
+
+    @classmethod
+    def of(cls, report: OrganizationReport) -> OrganizationReportOut:
+        return cls(
+            organization_id=report.organization_id,
+            organization_name=report.organization_name, framework=report.framework,
+            score=report.score, passed=report.passed, failed=report.failed,
+            members=[MemberReportSummary(**ConnectorReportSummary.of(m.summary).model_dump(),
+                                         account=m.account, status=m.status, gone=m.gone)
+                     for m in report.members])

@@ -13,6 +13,7 @@ from cloudconnectors.providers.aws.declarations import Group, ResourceType
 from cloudconnectors.providers.aws.resources import RESOURCES
 
 __all__ = [
+    "MEMBER_ROLE_NAME",
     "ROLE_NAME",
     "SECURITY_AUDIT_ARN",
     "ArtifactKind",
@@ -22,6 +23,8 @@ __all__ = [
     "eks_fargate_policy",
     "group_actions",
     "group_policy",
+    "member_stackset_template",
+    "organization_policy",
     "render",
     "trust_policy",
 ]
@@ -149,6 +152,44 @@ def cloudformation_template(
     }
 
 
+MEMBER_ROLE_NAME = "CloudConnectorsMember"
+ORGANIZATION_ACTIONS = (
+    "organizations:DescribeOrganization",
+    "organizations:ListAccounts",
+    "organizations:ListChildren",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListParents",
+    "organizations:ListRoots",
+    "organizations:ListTagsForResource",
+)
+
+
+def organization_policy() -> dict[str, Any]:
+    """What the organization connector's role (in the management or delegated administrator
+    account) needs, on top of the member-role permissions, to walk the organization."""
+    return {"Version": _POLICY_VERSION, "Statement": [{
+        "Sid": "CloudConnectorsOrganizationWalk", "Effect": "Allow",
+        "Action": list(ORGANIZATION_ACTIONS), "Resource": "*"}]}
+
+
+def member_stackset_template(platform_account_id: str, external_id: str,
+                             role_name: str = MEMBER_ROLE_NAME) -> dict[str, Any]:
+    """The member role as a template for a service-managed StackSet: deployed to the
+    organization's root (or OUs) with automatic deployment, every account, present and
+    future, gets the role the organization connector enters it with. The role name is a
+    parameter whose default is the connector's ``member_role_name``."""
+    template = cloudformation_template(platform_account_id, external_id, role_name)
+    template["Description"] = ("Cloud Connectors member role, for a service-managed StackSet "
+                               "across the organization (read-only posture polling).")
+    template["Parameters"] = {"MemberRoleName": {
+        "Type": "String", "Default": role_name,
+        "Description": "Must equal the organization connector's member_role_name."}}
+    template["Resources"]["CloudConnectorsRole"]["Properties"]["RoleName"] = {
+        "Ref": "MemberRoleName"}
+    template["Outputs"]["RoleArn"]["Description"] = "The member role in this account."
+    return template
+
+
 class ArtifactKind(StrEnum):
     """The files a user downloads to set up the role (``cloudconnectors-<kind>.json``)."""
 
@@ -156,11 +197,15 @@ class ArtifactKind(StrEnum):
     CUSTOM_POLICY = "custom-policy"
     EKS_POLICY = "eks-policy"
     CLOUDFORMATION = "cloudformation"
+    # Organization connectors: the walk's extra policy, and the member role as a StackSet.
+    ORGANIZATION_POLICY = "organization-policy"
+    MEMBER_STACKSET = "member-stackset"
 
     @property
     def needs_external_id(self) -> bool:
-        """Trust policy and template name the External ID (and the platform account)."""
-        return self in (ArtifactKind.TRUST_POLICY, ArtifactKind.CLOUDFORMATION)
+        """Trust policy and templates name the External ID (and the platform account)."""
+        return self in (ArtifactKind.TRUST_POLICY, ArtifactKind.CLOUDFORMATION,
+                        ArtifactKind.MEMBER_STACKSET)
 
     @property
     def filename(self) -> str:
@@ -168,15 +213,20 @@ class ArtifactKind(StrEnum):
 
 
 def render(kind: ArtifactKind, platform_account_id: str | None = None,
-           external_id: str | None = None) -> dict[str, Any]:
+           external_id: str | None = None, member_role: str | None = None) -> dict[str, Any]:
     """The document for ``kind``; the account and External ID are required by the kinds
     whose ``needs_external_id`` is true."""
     if kind is ArtifactKind.CUSTOM_POLICY:
         return custom_policy()
+    if kind is ArtifactKind.ORGANIZATION_POLICY:
+        return organization_policy()
     if kind is ArtifactKind.EKS_POLICY:
         return eks_fargate_policy()
     if not platform_account_id or not external_id:
         raise ValueError(f"{kind.value} needs the platform account ID and the External ID")
     if kind is ArtifactKind.TRUST_POLICY:
         return trust_policy(platform_account_id, external_id)
+    if kind is ArtifactKind.MEMBER_STACKSET:
+        return member_stackset_template(platform_account_id, external_id,
+                                        member_role or MEMBER_ROLE_NAME)
     return cloudformation_template(platform_account_id, external_id)

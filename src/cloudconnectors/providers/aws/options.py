@@ -35,6 +35,13 @@ class AwsOptions:
     max_attempts: int = 6
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    # Budgets shared by every session in the process (calls per second; 0: unlimited), so an
+    # organization's members polled at once stay under quotas that belong to one identity:
+    # the platform's sts:AssumeRole calls, the management account's Organizations API calls,
+    # and (off by default) every AWS call the process makes.
+    assume_role_rate: float = 20.0
+    organizations_rate: float = 8.0
+    api_rate: float = 0.0
     # ``rules``: read only what the rules can read (PollContext.needs); ``full``: every
     # declared type and detail, for a complete inventory.
     inventory: str = "rules"
@@ -70,5 +77,8 @@ class AwsOptions:
             max_attempts=int(number("MAX_ATTEMPTS", defaults.max_attempts)),
             connect_timeout=number("CONNECT_TIMEOUT", defaults.connect_timeout),
             read_timeout=number("READ_TIMEOUT", defaults.read_timeout),
+            assume_role_rate=number("ASSUME_ROLE_RATE", defaults.assume_role_rate),
+            organizations_rate=number("ORGANIZATIONS_RATE", defaults.organizations_rate),
+            api_rate=number("API_RATE", defaults.api_rate),
             inventory=inventory,
         )

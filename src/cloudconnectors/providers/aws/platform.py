@@ -24,8 +24,10 @@ from cloudconnectors.config import Settings
 from cloudconnectors.domain.errors import AuthenticationFailed
 from cloudconnectors.providers.aws.models import TrimmedLoader
 from cloudconnectors.providers.aws.options import AwsOptions
+from cloudconnectors.providers.rate_limit import TokenBucket, bucket
 
 __all__ = [
+    "assume_role_budget",
     "boto3_session",
     "client_config",
     "endpoint_override",
@@ -85,7 +87,26 @@ def make_client(
     )
     if service == "s3control" and endpoint:
         keep_endpoint_host(client, endpoint)
+    _share_budgets(client, service, options)
     return client
+
+
+def _share_budgets(client: Any, service: str, options: AwsOptions) -> None:
+    """Make every HTTP attempt of ``client`` (retries included) wait for the process-wide
+    budgets it draws on: all AWS calls, and the Organizations API's own."""
+    budgets = []
+    if options.api_rate > 0:
+        budgets.append(bucket("aws:api", options.api_rate))
+    if service == "organizations" and options.organizations_rate > 0:
+        budgets.append(bucket("aws:organizations", options.organizations_rate,
+                              max(1.0, options.organizations_rate * 2)))
+    for budget in budgets:
+        client.meta.events.register("before-send", lambda budget=budget, **_: budget.take())
+
+
+def assume_role_budget(options: AwsOptions) -> TokenBucket:
+    """The platform's sts:AssumeRole budget, shared by every connector polled in the process."""
+    return bucket("aws:assume-role", options.assume_role_rate)
 
 
 def keep_endpoint_host(client: Any, endpoint: str) -> None:

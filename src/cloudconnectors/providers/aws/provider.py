@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cloudconnectors.config import Settings
@@ -25,6 +25,7 @@ from cloudconnectors.providers.base import (
     ProviderCredentials,
     ResourceTypeInfo,
 )
+from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
@@ -54,6 +55,7 @@ class AwsProvider(Provider):
 
         from cloudconnectors.providers.aws.assume import assumed_role_session
         from cloudconnectors.providers.aws.platform import (
+            assume_role_budget,
             make_client,
             platform_credentials_missing,
             platform_session,
@@ -67,7 +69,10 @@ class AwsProvider(Provider):
         session_name = _SESSION_NAME_UNSAFE.sub("-", f"cloudconnectors-{context.connector_id}")
         sts = make_client(platform, "sts", options.home_region, settings, options)
 
+        budget = assume_role_budget(options)
+
         def assume() -> dict[str, Any]:
+            budget.take()
             answer = sts.assume_role(
                 RoleArn=credentials.role_arn, ExternalId=credentials.external_id,
                 RoleSessionName=session_name[:64],
@@ -95,6 +100,22 @@ class AwsProvider(Provider):
     ) -> list[DiagnosticItem]:
         return diagnose(results, _platform_account_or_placeholder(context),
                         str(public_credentials.get("external_id") or "<external-id>"))
+
+    def discover_members(self, session: CloudSession, root: str) -> MemberDiscovery:
+        from cloudconnectors.providers.aws.organizations import discover
+        from cloudconnectors.providers.aws.session import AwsSession
+
+        assert isinstance(session, AwsSession)
+        return discover(session.client("organizations", session.home_region), root)
+
+    def member_credentials(
+        self, parent_credentials: ProviderCredentials, member: Member,
+        options: Mapping[str, Any],
+    ) -> ProviderCredentials:
+        from cloudconnectors.providers.aws.organizations import member_credentials
+
+        assert isinstance(parent_credentials, AwsCredentials)
+        return member_credentials(parent_credentials, member, options)
 
     def results_per_region(self, scope: str, needs: Needs | None = None,
                            settings: Settings | None = None) -> int | None:
@@ -135,6 +156,16 @@ def _assume_role_fix(exc: ClientError, credentials: AwsCredentials, context: Pol
 
         return platform_credentials_problem(f"{code}: {message}")
     platform = _platform_account_or_placeholder(context)
+    if context.organization is not None:
+        return (
+            f"sts:AssumeRole on the member role {credentials.role_arn} was refused ({code}: "
+            f"{message}): the role is missing in account {credentials.account_id} or does not "
+            f"trust the platform account {platform} with sts:ExternalId = "
+            f"{credentials.external_id}. Fix: deploy the member-role StackSet from the setup "
+            f"artifacts of organization {context.organization!r} to this account (or create "
+            "the role there by hand with that trust policy and SecurityAudit), then press "
+            "Refresh on the organization."
+        )
     return (
         f"sts:AssumeRole on {credentials.role_arn} was refused ({code}: {message}). The role's "
         f"trust policy must allow the platform account {platform} (Principal "

@@ -72,6 +72,11 @@ class AwsSession(CloudSession):
                 self._clients[key] = client
             return client
 
+    @property
+    def home_region(self) -> str:
+        """Where account-wide APIs (STS, IAM, Organizations) are called."""
+        return self._options.home_region
+
     def offered_regions(self, service: str) -> frozenset[str] | None:
         """Regions where AWS offers ``service``, from botocore's endpoint data; None when
         the installed SDK does not know the service at all."""

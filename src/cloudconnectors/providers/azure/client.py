@@ -33,9 +33,10 @@ from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 from requests.adapters import HTTPAdapter
 
 from cloudconnectors.providers.azure.faults import ApiError
-from cloudconnectors.providers.azure.metering import Governor, Meter, MeterPolicy
+from cloudconnectors.providers.azure.metering import Governor, MeterPolicy
 from cloudconnectors.providers.azure.options import AzureOptions
 from cloudconnectors.providers.azure.retry import CappedRetryPolicy
+from cloudconnectors.providers.collecting import CallMeter
 
 __all__ = ["Rest", "build_rest"]
 
@@ -91,7 +92,7 @@ class Rest:
 
 
 def build_rest(credential: TokenCredential, base: str, scope: str, options: AzureOptions,
-               meter: Meter, governor: Governor, verify: str | bool, *, arm: bool) -> Rest:
+               meter: CallMeter, governor: Governor, verify: str | bool, *, arm: bool) -> Rest:
     retry = CappedRetryPolicy(
         cap=options.retry_after_cap, budget=options.throttle_budget,
         retry_total=options.max_retries, retry_connect=options.max_retries,

@@ -25,9 +25,9 @@ from cloudconnectors.domain.runs import CollectorResult, Outcome
 from cloudconnectors.providers.azure.client import Rest
 from cloudconnectors.providers.azure.declarations import Api, Detail, ResourceType, Scope
 from cloudconnectors.providers.azure.faults import ABSENT_CODES, ApiError, Fault, classify
-from cloudconnectors.providers.azure.metering import Meter, Tally
 from cloudconnectors.providers.azure.options import AzureOptions
 from cloudconnectors.providers.base import CollectionSink
+from cloudconnectors.providers.collecting import CallMeter, Tally
 
 __all__ = ["ERRORS_KEY", "Engine", "region_of"]
 
@@ -63,7 +63,7 @@ def region_of(record: Item) -> str:
 
 class Engine:
     def __init__(self, resources: Sequence[ResourceType], arm: Rest, graph: Rest,
-                 subscription_id: str, options: AzureOptions, meter: Meter) -> None:
+                 subscription_id: str, options: AzureOptions, meter: CallMeter) -> None:
         self._resources = resources
         self._arm = arm
         self._graph = graph

@@ -2,7 +2,8 @@
 
 :class:`MeterPolicy` sits after the retry policy, so it sees each real attempt: it counts
 calls and throttled answers into the tally of the current thread (the engine sets one per
-collector), reads ARM's ``x-ms-ratelimit-remaining-*`` headers and, when the remaining
+collector; the tallies are the shared :class:`~cloudconnectors.providers.collecting.CallMeter`
+of every cloud), reads ARM's ``x-ms-ratelimit-remaining-*`` headers and, when the remaining
 budget is nearly spent, makes the next calls wait a little first (:class:`Governor`), so
 a poll slows down before ARM starts answering 429.
 """
@@ -11,56 +12,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
-__all__ = ["Governor", "Meter", "MeterPolicy", "Tally"]
+from cloudconnectors.providers.collecting import CallMeter
+
+__all__ = ["Governor", "MeterPolicy"]
 
 RATELIMIT_PREFIX = "x-ms-ratelimit-remaining-"
-
-
-@dataclass
-class Tally:
-    calls: int = 0
-    throttled: int = 0
-
-
-class Meter:
-    """Per-thread tallies plus session totals."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self.total_calls = 0
-        self.total_throttled = 0
-
-    @contextmanager
-    def counting(self, tally: Tally) -> Iterator[Tally]:
-        previous = getattr(self._local, "tally", None)
-        self._local.tally = tally
-        try:
-            yield tally
-        finally:
-            self._local.tally = previous
-
-    def call(self) -> None:
-        tally: Tally | None = getattr(self._local, "tally", None)
-        if tally is not None:
-            tally.calls += 1
-        with self._lock:
-            self.total_calls += 1
-
-    def throttled(self) -> None:
-        tally: Tally | None = getattr(self._local, "tally", None)
-        if tally is not None:
-            tally.throttled += 1
-        with self._lock:
-            self.total_throttled += 1
 
 
 class Governor:
@@ -97,18 +59,18 @@ class Governor:
 
 
 class MeterPolicy(SansIOHTTPPolicy[Any, Any]):
-    def __init__(self, meter: Meter, governor: Governor) -> None:
+    def __init__(self, meter: CallMeter, governor: Governor) -> None:
         super().__init__()
         self._meter = meter
         self._governor = governor
 
     def on_request(self, request: PipelineRequest[Any]) -> None:
         self._governor.before_call()
-        self._meter.call()
+        self._meter.record()
 
     def on_response(self, request: PipelineRequest[Any],
                     response: PipelineResponse[Any, Any]) -> None:
         http = response.http_response
         if http.status_code == 429:
-            self._meter.throttled()
+            self._meter.record_throttled()
         self._governor.observe(http.headers)

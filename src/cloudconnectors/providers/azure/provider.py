@@ -17,7 +17,7 @@ from cloudconnectors.providers.azure.credentials import AzureCredentials
 from cloudconnectors.providers.azure.diagnostics import diagnose
 from cloudconnectors.providers.azure.endpoints import AzureEndpoints
 from cloudconnectors.providers.azure.faults import ApiError, classify, sign_in_problem
-from cloudconnectors.providers.azure.metering import Governor, Meter
+from cloudconnectors.providers.azure.metering import Governor
 from cloudconnectors.providers.azure.options import AzureOptions
 from cloudconnectors.providers.azure.organization import (
     discover,
@@ -35,6 +35,7 @@ from cloudconnectors.providers.base import (
     ProviderCredentials,
     ResourceTypeInfo,
 )
+from cloudconnectors.providers.collecting import CallMeter
 from cloudconnectors.providers.organizations import Member, MemberDiscovery
 
 __all__ = ["AzureProvider"]
@@ -71,7 +72,7 @@ class AzureProvider(Provider):
                 f"({type(exc).__name__}). Check the platform's network access (or "
                 "CLOUDCONNECTORS_AZURE_AUTHORITY_HOST and CLOUDCONNECTORS_CA_BUNDLE), then "
                 "press Refresh.") from None
-        meter = Meter()
+        meter = CallMeter()
         governor = Governor(options.ratelimit_low_water, options.ratelimit_pause)
         arm = build_rest(credential, endpoints.management, endpoints.management_scope, options,
                          meter, governor, endpoints.verify, arm=True)

@@ -11,12 +11,12 @@ from cloudconnectors.providers.azure.client import Rest
 from cloudconnectors.providers.azure.declarations import ResourceType
 from cloudconnectors.providers.azure.engine import Engine
 from cloudconnectors.providers.azure.faults import classify
-from cloudconnectors.providers.azure.metering import Meter, Tally
 from cloudconnectors.providers.azure.options import AzureOptions
 from cloudconnectors.providers.azure.permissions import check_role
 from cloudconnectors.providers.azure.resources import RESOURCES
 from cloudconnectors.providers.azure.setup import reader_command
 from cloudconnectors.providers.base import CloudSession, CollectionSink
+from cloudconnectors.providers.collecting import CallMeter, Tally
 
 __all__ = ["LOCATIONS_VERSION", "PERMISSIONS_TYPE", "AzureSession"]
 
@@ -27,7 +27,7 @@ PERMISSIONS_TYPE = "Microsoft.Authorization/permissions"
 
 class AzureSession(CloudSession):
     def __init__(self, arm: Rest, graph: Rest, application_id: str, subscription_id: str,
-                 options: AzureOptions, meter: Meter,
+                 options: AzureOptions, meter: CallMeter,
                  resources: Sequence[ResourceType] = RESOURCES) -> None:
         self.arm = arm
         self._graph = graph

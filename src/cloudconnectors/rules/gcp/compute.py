@@ -39,8 +39,14 @@ FULL_ACCESS = "https://www.googleapis.com/auth/cloud-platform"
 
 
 def is_gke_node(data: Data) -> bool:
-    return "goog-gke-node" in (data.get("labels") or {}) or str(
-        data.get("name", "")).startswith("gke-")
+    labels = data.get("labels")
+    if labels and "goog-gke-node" in labels:
+        return True
+    name = data.get("name")
+    return isinstance(name, str) and name.startswith("gke-")
+
+
+_GKE_NODE = not_applicable("GKE node")  # one shared answer: most checks of a VM start here
 
 
 def _emails(data: Data) -> list[tuple[str, list[str]]]:
@@ -57,7 +63,7 @@ def _emails(data: Data) -> list[tuple[str, list[str]]]:
     "needs (gcloud compute instances set-service-account), and start it again.")
 def no_default_sa(data: Data, ctx: Context) -> Verdict:
     if is_gke_node(data):
-        return not_applicable("GKE node")
+        return _GKE_NODE
     default = [e for e, _s in _emails(data) if e.endswith(DEFAULT_SA_SUFFIX)]
     return failed(f"runs as {default[0]}") if default else PASS
 
@@ -72,7 +78,7 @@ def no_default_sa(data: Data, ctx: Context) -> Verdict:
     "access scopes; then start it again.")
 def default_sa_full_access(data: Data, ctx: Context) -> Verdict:
     if is_gke_node(data):
-        return not_applicable("GKE node")
+        return _GKE_NODE
     for email, scopes in _emails(data):
         if email.endswith(DEFAULT_SA_SUFFIX) and FULL_ACCESS in scopes:
             return failed(f"{email} with the cloud-platform scope")
@@ -87,7 +93,7 @@ def default_sa_full_access(data: Data, ctx: Context) -> Verdict:
     remediation="Set the instance metadata block-project-ssh-keys=TRUE (or use OS Login).")
 def block_project_keys(data: Data, ctx: Context) -> Verdict:
     if is_gke_node(data):
-        return not_applicable("GKE node")
+        return _GKE_NODE
     if is_true(metadata_value(data, "block-project-ssh-keys")):
         return PASS
     return failed("project-wide SSH keys are accepted")
@@ -142,7 +148,7 @@ def serial_port(data: Data, ctx: Context) -> Verdict:
     "--can-ip-forward (unless it is a deliberate network appliance).")
 def no_ip_forwarding(data: Data, ctx: Context) -> Verdict:
     if is_gke_node(data):
-        return not_applicable("GKE node")
+        return _GKE_NODE
     return failed("canIpForward is true") if data.get("canIpForward") else PASS
 
 
@@ -183,7 +189,7 @@ def shielded_vm(data: Data, ctx: Context) -> Verdict:
     "instances delete-access-config) and use Cloud NAT or a load balancer.")
 def no_public_ip(data: Data, ctx: Context) -> Verdict:
     if is_gke_node(data):
-        return not_applicable("GKE node")
+        return _GKE_NODE
     public = [str(c.get("natIP") or "ephemeral") for nic in data.get("networkInterfaces") or []
               for c in nic.get("accessConfigs") or []]
     public += [str(c.get("externalIpv6") or "IPv6") for nic in data.get("networkInterfaces")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from cloudconnectors.rules.gcp.base import (
     Projects,
@@ -175,9 +175,19 @@ def _port_rule(control: PortControl) -> ResourceRule:
     )(partial(_open_port, control.port))
 
 
-def _inside_google(source: str) -> bool:
+def _inside_google(source: object) -> bool:
+    # Firewall rules repeat a few source ranges and parsing one is costly: remember strings.
+    return _inside_google_cached(source) if isinstance(source, str) else _in_google(source)
+
+
+@lru_cache(maxsize=4096)
+def _inside_google_cached(source: str) -> bool:
+    return _in_google(source)
+
+
+def _in_google(source: object) -> bool:
     try:
-        net = ipaddress.ip_network(source, strict=False)
+        net = ipaddress.ip_network(source, strict=False)  # type: ignore[arg-type]
     except ValueError:
         return False
     return any(net.version == g.version and net.subnet_of(g)  # type: ignore[arg-type]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from cloudconnectors.domain.connector import Connector, ProviderName
 from cloudconnectors.domain.errors import NotFound
+from cloudconnectors.domain.organizations import KIND_ORGANIZATION, Rollup
 from cloudconnectors.domain.states import ConnectorState, Discovery, Status
 from cloudconnectors.storage.tables import ConnectorRow, SnapshotRow
 
@@ -23,6 +24,12 @@ class ConnectorFilter:
     provider: str | None = None
     status: str | None = None
     search: str | None = None
+    # "" : top-level connectors only (accounts and organizations); an ID: that
+    # organization's members; None: every connector.
+    parent: str | None = None
+    kind: str | None = None
+    # With ``parent == ""``: an organization is listed when it or one of its members matches.
+    tree: bool = False
 
 
 SORTABLE = {
@@ -64,6 +71,11 @@ def _build(
         scope=_scope(row.scope),
         vm_count=vm_count,
         asset_count=asset_count,
+        kind=row.kind or "account",
+        parent_id=row.parent_id,
+        organization=dict(row.organization) if row.organization else None,
+        member=dict(row.member) if row.member else None,
+        gone_at=row.gone_at,
         refresh_requested_at=row.refresh_requested_at,
         refresh_queued=(row.status == Status.REFRESHING.value
                         and row.refresh_previous_status is not None),
@@ -141,23 +153,66 @@ def get_with_snapshot(session: Session, tenant_id: str, connector_id: str) -> Co
     snapshot = (
         session.get(SnapshotRow, row.current_snapshot_id) if row.current_snapshot_id else None
     )
-    return to_domain(row, snapshot)
+    return with_rollups(session, [to_domain(row, snapshot)])[0]
 
 
-def _filtered(query: _SelectT, tenant_id: str, flt: ConnectorFilter) -> _SelectT:
-    query = query.where(ConnectorRow.tenant_id == tenant_id)
+def _conditions(table: Any, flt: ConnectorFilter) -> list[Any]:
+    found = []
     if flt.provider:
-        query = query.where(ConnectorRow.provider == flt.provider)
+        found.append(table.provider == flt.provider)
     if flt.status:
-        query = query.where(ConnectorRow.status == flt.status)
+        found.append(table.status == flt.status)
+    if flt.kind:
+        found.append(table.kind == flt.kind)
     if flt.search:
         pattern = (
             "%" + flt.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         )
-        query = query.where(
-            or_(ConnectorRow.name.ilike(pattern, escape="\\"), ConnectorRow.id == flt.search)
-        )
-    return query
+        found.append(or_(table.name.ilike(pattern, escape="\\"), table.id == flt.search))
+    return found
+
+
+def _filtered(query: _SelectT, tenant_id: str, flt: ConnectorFilter) -> _SelectT:
+    query = query.where(ConnectorRow.tenant_id == tenant_id)
+    matches = _conditions(ConnectorRow, flt)
+    if flt.parent == "":
+        query = query.where(ConnectorRow.parent_id.is_(None))
+        if flt.tree and matches:
+            member = aliased(ConnectorRow)
+            child = exists().where(member.parent_id == ConnectorRow.id,
+                                   *_conditions(member, replace(flt, kind=None)))
+            return query.where(or_(and_(*matches), child))
+    elif flt.parent is not None:
+        query = query.where(ConnectorRow.parent_id == flt.parent)
+    return query.where(*matches)
+
+
+def rollups(session: Session, parent_ids: Sequence[str]) -> dict[str, Rollup]:
+    """Each organization's members by status, gone members apart, in one grouped query."""
+    if not parent_ids:
+        return {}
+    counted = session.execute(
+        select(ConnectorRow.parent_id, ConnectorRow.status, ConnectorRow.gone_at.is_(None),
+               func.count())
+        .where(ConnectorRow.parent_id.in_(list(parent_ids)))
+        .group_by(ConnectorRow.parent_id, ConnectorRow.status, ConnectorRow.gone_at.is_(None))
+    ).all()
+    statuses: dict[str, dict[str, int]] = {p: {} for p in parent_ids}
+    gone: dict[str, int] = dict.fromkeys(parent_ids, 0)
+    for parent_id, status, present, count in counted:
+        assert parent_id is not None  # the query keeps members only
+        if present:
+            statuses[parent_id][status] = statuses[parent_id].get(status, 0) + count
+        else:
+            gone[parent_id] += count
+    return {p: Rollup.of(statuses[p], gone[p]) for p in parent_ids}
+
+
+def with_rollups(session: Session, connectors: list[Connector]) -> list[Connector]:
+    """The organization connectors among ``connectors`` with their members' roll-up."""
+    parents = [c.id for c in connectors if c.kind == KIND_ORGANIZATION]
+    found = rollups(session, parents)
+    return [replace(c, members=found[c.id]) if c.id in found else c for c in connectors]
 
 
 def page(
@@ -195,7 +250,7 @@ def page(
         _build(r, r.snapshot_regions or (), r.snapshot_vm_count or 0, r.snapshot_asset_count or 0)
         for r in session.execute(rows_query)
     ]
-    return items, total
+    return with_rollups(session, items), total
 
 
 def name_taken(

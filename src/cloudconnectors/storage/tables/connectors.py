@@ -50,6 +50,16 @@ class ConnectorRow(Base):
     refresh_previous_status: Mapped[str | None] = mapped_column(String(16), default=None)
     # The last complete snapshot; readers follow this pointer, so a swap is atomic.
     current_snapshot_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    # Organizations (issue 16): "account" or "organization". An organization connector keeps
+    # its root, member role and filters in ``organization``; each member it found is a child
+    # connector (``parent_id``) whose ``member`` holds the account, name, OU path and tags.
+    # A member no longer in the organization keeps its row and history, with ``gone_at``.
+    kind: Mapped[str] = mapped_column(String(16), default="account", server_default="account")
+    parent_id: Mapped[str | None] = mapped_column(
+        ForeignKey("connectors.id", ondelete="CASCADE"), default=None, index=True)
+    organization: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    member: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    gone_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ExternalIdRow(Base):

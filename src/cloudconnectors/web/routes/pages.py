@@ -23,6 +23,7 @@ from cloudconnectors.domain.errors import NotFound
 from cloudconnectors.domain.states import Status
 from cloudconnectors.providers.gcp.setup import setup_guide
 from cloudconnectors.services import connectors as service
+from cloudconnectors.services.organization_reports import organization_report
 from cloudconnectors.services.web_sessions import WebSession
 from cloudconnectors.storage.repositories.connectors import SORTABLE
 from cloudconnectors.web.session import (
@@ -109,6 +110,8 @@ def _first_page(request: Request, web_session: WebSession) -> str | None:
         search=q,
         sort=sort,
         descending=order == "desc",
+        parent="",  # the table is a tree: top level here, members fetched beneath
+        tree=True,
     )
     body = ConnectorPage(
         items=[ConnectorOut.of(c) for c in page.items],
@@ -147,8 +150,14 @@ def connector_page(request: Request, connector_id: str) -> Response:
             request, "not_found.html", _base(request, web_session, tab="connectors"), status=404
         )
     initial = json_for_script(ConnectorOut.of(connector).model_dump_json())
+    ctx = context_of(request)
+    rolled = (organization_report(ctx, web_session.principal, connector.id)
+              if connector.kind == "organization" else None)
+    parent = (service.get_connector(ctx, web_session.principal, connector.parent_id)
+              if connector.parent_id else None)
     context = _base(
-        request, web_session, tab="connectors", connector=connector, initial_connector=initial
+        request, web_session, tab="connectors", connector=connector, initial_connector=initial,
+        organization_report=rolled, parent=parent,
     )
     return _render(request, "connector.html", context)
 

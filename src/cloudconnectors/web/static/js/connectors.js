@@ -52,12 +52,30 @@ function writeQuery() {
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
+// The table is a tree: top-level connectors (accounts and organizations) are paged; an
+// organization is listed when it or one of its members matches the filters, and its matching
+// members follow it, indented.
 function listPath() {
   const params = new URLSearchParams({ limit: String(config.pageSize), offset: String(state.offset) });
   for (const key of SORT_KEYS) if (state[key]) params.set(key, state[key]);
   params.set("sort", state.sort);
   params.set("order", state.order);
+  params.set("parent", "none");
+  params.set("tree", "true");
   return `/connectors?${params}`;
+}
+
+function membersPath(org) {
+  const params = new URLSearchParams({ limit: "500", parent: org.id, sort: state.sort, order: state.order });
+  for (const key of SORT_KEYS) if (state[key]) params.set(key, state[key]);
+  return `/connectors?${params}`;
+}
+
+async function withMembers(page) {
+  const orgs = page.items.filter((c) => c.kind === "organization");
+  const found = await Promise.all(orgs.map((org) => api("GET", membersPath(org))));
+  page.members = Object.fromEntries(orgs.map((org, i) => [org.id, found[i].items]));
+  return page;
 }
 
 // Column names for the cells of a reflowed row on a narrow screen (the name cell needs none).
@@ -66,21 +84,34 @@ const COLUMN_LABELS = [...document.querySelectorAll("#connectors-table thead th"
 
 const detailHref = (c) => `/compliance/connectors/${encodeURIComponent(c.id)}`;
 
+function memberLabel(c) {
+  if (c.kind === "organization") return h("span", { class: "org-tag" }, "Organization");
+  if (c.parent_id) return h("span", { class: "member-of", "aria-hidden": "true" }, "└ ");
+  return null;
+}
+
 function fillRow(tr, c) {
   const cells = tr.children;
-  replace(cells[0], h("a", { href: detailHref(c), class: "row-link" }, c.name));
+  const link = h("a", { href: detailHref(c), class: "row-link" }, c.name);
+  if (c.kind === "organization") replace(cells[0], link, " ", memberLabel(c));
+  else replace(cells[0], memberLabel(c), link);
   replace(cells[1], providerLabel(c.provider));
   const shown = c.status;
-  const waited = shown === "pending" ? minutesSince(c.created_at) : 0;
-  replace(cells[2], statusBadge(shown), waited > config.pendingGraceMinutes
+  const waited = shown === "pending" && !c.gone_at ? minutesSince(c.created_at) : 0;
+  replace(cells[2], c.gone_at ? h("span", { class: "badge badge-gone", title: c.member?.gone_reason ?? "" }, "Gone")
+    : statusBadge(shown), c.members
+    ? h("span", { class: "rollup" }, c.members.summary)
+    : null, waited > config.pendingGraceMinutes
     ? h("a", { class: "waiting", href: detailHref(c) }, `Waiting ${Math.round(waited)} min: why?`)
-    : null, shown === "offline" && c.last_error ? offlineReason(c) : null);
+    : null, shown === "offline" && c.last_error && !c.gone_at ? offlineReason(c) : null);
   replace(cells[3], discoveryBadge(c.discovery));
   replace(cells[4], timeCell(c.last_run_at, "Never"));
   replace(cells[5], nextPollCell(c.next_run_at, shown, c.refresh_queued));
   cells[6].textContent = fmtNumber(c.vm_count);
   cells[7].textContent = fmtNumber(c.asset_count);
   tr.dataset.status = c.status;
+  tr.classList.toggle("member-row", Boolean(c.parent_id));
+  tr.classList.toggle("org-row", c.kind === "organization");
 }
 
 // Why an offline connector is offline, in one line (the whole message as its tooltip), and the
@@ -123,7 +154,8 @@ function render(page) {
   const seen = new Set();
   const ordered = [];
   const changes = [];
-  for (const c of page.items) {
+  const shownItems = page.items.flatMap((c) => [c, ...(page.members?.[c.id] ?? [])]);
+  for (const c of shownItems) {
     seen.add(c.id);
     let entry = rows.get(c.id);
     if (!entry) { entry = { tr: makeRow(c), connector: c }; rows.set(c.id, entry); }
@@ -165,7 +197,7 @@ function render(page) {
 
 async function load() {
   const seq = ++requestSeq;
-  const page = await api("GET", listPath());
+  const page = await withMembers(await api("GET", listPath()));
   if (seq !== requestSeq) return; // a newer request (filter change) has won
   if (page.offset > 0 && page.items.length === 0 && page.total > 0) {
     state.offset = Math.max(0, Math.floor((page.total - 1) / config.pageSize) * config.pageSize);
@@ -261,8 +293,10 @@ $("#filter-provider").value = state.provider;
 $("#filter-status").value = state.status;
 
 const initial = readJson("initial-page");
-if (initial && initial.offset === state.offset) render(initial);
-else load().catch((error) => { summary.textContent = `Could not load connectors: ${error.message}`; });
+if (initial && initial.offset === state.offset) {
+  render(initial);
+  if (initial.items.some((c) => c.kind === "organization")) load().catch(() => {});
+} else load().catch((error) => { summary.textContent = `Could not load connectors: ${error.message}`; });
 
 let offline = false;
 every(POLL_MS, async () => {
