@@ -30,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from benchmarks.aws_account import seed_scaled_account  # noqa: E402
+from benchmarks.aws_collect import ceiling  # noqa: E402
 from tests.support.aws_seed import PLATFORM_ENV, account_session  # noqa: E402
 from tests.support.fault_proxy import FaultProxy  # noqa: E402
 from tests.support.moto_server import start_moto  # noqa: E402
@@ -93,26 +93,7 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = Non
 
 def emulator_rate(endpoint: str, seconds: float = 3.0, threads: int = 8) -> float:
     """Cheap calls per second the emulator answers through ``endpoint``."""
-    session = account_session(endpoint, ACCOUNT)
-    clients = [session.client("ec2", region_name=REGIONS[0], endpoint_url=endpoint)
-               for _ in range(threads)]
-    for client in clients:
-        client.describe_availability_zones()
-    done = [0] * threads
-    stop = time.monotonic() + seconds
-
-    def loop(index: int) -> None:
-        while time.monotonic() < stop:
-            clients[index].describe_availability_zones()
-            done[index] += 1
-
-    workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
-    started = time.monotonic()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(done) / (time.monotonic() - started)
+    return ceiling(endpoint, account_session(endpoint, ACCOUNT), seconds, threads)
 
 
 class Ours:
