@@ -173,6 +173,35 @@ class Prowler:
                        "" if ok else f"exit {code}: {tail}")
 
 
+class ScoutSuite:
+    """``scout aws`` (every service, its default ruleset) from its own venv, same endpoint."""
+
+    def __init__(self, venv: Path, proxy: FaultProxy, moto_url: str) -> None:
+        self.executable = venv / "bin" / "scout"
+        if not self.executable.exists():
+            raise SystemExit(f"--scoutsuite: no {self.executable}")
+        self.proxy = proxy
+        creds = account_session(moto_url, ACCOUNT).get_credentials().get_frozen_credentials()
+        self.keys = ["--access-keys", "--access-key-id", creds.access_key,
+                     "--secret-access-key", creds.secret_key,
+                     *(["--session-token", creds.token] if creds.token else [])]
+
+    def run(self) -> Job:
+        with tempfile.TemporaryDirectory(prefix="cc-bench-scout-") as out:
+            env = {**os.environ, **PLATFORM_ENV, "AWS_ENDPOINT_URL": self.proxy.url,
+                   "AWS_EC2_METADATA_DISABLED": "true", "HOME": out}
+            before = len(self.proxy.seen)
+            wall, cpu, rss, code, tail = run_measured(
+                [str(self.executable), "aws", *self.keys, "--regions", *REGIONS,
+                 "--report-dir", out, "--no-browser", "--force", "--quiet"], env, cwd=Path(out))
+            reports = list(Path(out).glob("scoutsuite-results/scoutsuite_results_*.js"))
+            # ScoutSuite exits 200 when it finished but logged errors it handled (moto lacks
+            # a few APIs); the results file is the proof that it got to the end.
+            ok = code in (0, 200) and bool(reports)
+            return Job(wall, cpu, rss, len(self.proxy.seen) - before, ok,
+                       "" if ok else f"exit {code}: {tail}")
+
+
 def median_job(jobs: list[Job]) -> Job:
     good = [j for j in jobs if j.ok] or jobs
     return Job(statistics.median(j.wall for j in good), statistics.median(j.cpu for j in good),
@@ -181,7 +210,8 @@ def median_job(jobs: list[Job]) -> Job:
                good[-1].detail)
 
 
-def bench_scale(scale: int, runs: int, prowler_venv: Path | None, python: str) -> None:
+def bench_scale(scale: int, runs: int, prowler_venv: Path | None, scout_venv: Path | None,
+                python: str) -> None:
     moto = start_moto()
     proxy = FaultProxy(moto.url).start()
     try:
@@ -192,14 +222,18 @@ def bench_scale(scale: int, runs: int, prowler_venv: Path | None, python: str) -
         seeding = time.perf_counter() - started
         rates = [emulator_rate(proxy.url)]
         ours = Ours(moto.url, proxy, python)
-        peer = Prowler(prowler_venv, proxy, moto.url) if prowler_venv else None
+        peers: dict[str, Prowler | ScoutSuite] = {}
+        if prowler_venv:
+            peers["prowler cis_3.0_aws"] = Prowler(prowler_venv, proxy, moto.url)
+        if scout_venv:
+            peers["scoutsuite"] = ScoutSuite(scout_venv, proxy, moto.url)
         ours.run()  # warm-up: moto builds its per-region backends on first use
         mine: list[Job] = []
-        theirs: list[Job] = []
-        for _ in range(runs):
+        theirs: dict[str, list[Job]] = {label: [] for label in peers}
+        for _ in range(runs):  # alternating: each tool sees the same machine state in turn
             mine.append(ours.run())
-            if peer:
-                theirs.append(peer.run())
+            for label, peer in peers.items():
+                theirs[label].append(peer.run())
         rates.append(emulator_rate(proxy.url))
     finally:
         proxy.stop()
@@ -215,15 +249,16 @@ def bench_scale(scale: int, runs: int, prowler_venv: Path | None, python: str) -
         if not job.ok:
             print(f"  run {n} failed: {job.detail}")
     print(f"  report controls: {median_job(mine).detail}")
-    if theirs:
-        best = median_job(theirs)
-        _line("prowler cis_3.0_aws", best, rate)
-        for n, job in enumerate(theirs, 1):
+    m = median_job(mine)
+    for label, jobs in theirs.items():
+        best = median_job(jobs)
+        _line(label, best, rate)
+        for n, job in enumerate(jobs, 1):
             if not job.ok:
                 print(f"  run {n} failed: {job.detail}")
-        m = median_job(mine)
-        print(f"ratios ours/prowler: wall {m.wall / best.wall:.3f}  CPU {m.cpu / best.cpu:.3f}  "
-              f"RSS {m.rss_mib / best.rss_mib:.3f}  calls {m.calls / max(best.calls, 1):.3f}")
+        print(f"  ratios ours/{label.split()[0]}: wall {m.wall / best.wall:.3f}  "
+              f"CPU {m.cpu / best.cpu:.3f}  RSS {m.rss_mib / best.rss_mib:.3f}  "
+              f"calls {m.calls / max(best.calls, 1):.3f}")
 
 
 def _line(label: str, job: Job, rate: float) -> None:
@@ -239,13 +274,14 @@ def main() -> None:
     parser.add_argument("--scale", default="1,10,30", help="comma-separated scale factors")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per tool (median)")
     parser.add_argument("--prowler", type=Path, help="a venv with Prowler installed")
+    parser.add_argument("--scoutsuite", type=Path, help="a venv with ScoutSuite installed")
     parser.add_argument("--python", default=sys.executable,
                         help="the interpreter that runs our CLI (default: this one)")
     args = parser.parse_args()
     print(f"{time.strftime('%Y-%m-%d %H:%M:%S')}  cpus {os.cpu_count()}  "
           f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for scale in (int(s) for s in args.scale.split(",") if s.strip()):
-        bench_scale(scale, args.runs, args.prowler, args.python)
+        bench_scale(scale, args.runs, args.prowler, args.scoutsuite, args.python)
 
 
 if __name__ == "__main__":

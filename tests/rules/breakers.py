@@ -16,6 +16,9 @@ from tests.rules.fixtures import (
 )
 
 
+ALICE_ARN = f"arn:aws:iam::{ACCOUNT}:user/alice"
+
+
 def _set(path: str, value: object) -> Any:
     keys = path.split(".")
 
@@ -53,10 +56,11 @@ BREAKERS: dict[str, Mutator] = {
     "aws.iam.user_unused_credentials_45d": edit(
         "AWS::IAM::CredentialReport", _set("password_last_used", ago(90)),
         native_id=f"arn:aws:iam::{ACCOUNT}:user/alice"),
-    "aws.iam.user_single_active_key": edit("AWS::IAM::User", lambda d: d["AccessKeys"].append(
-        {"AccessKeyId": "AKIA2", "Status": "Active", "CreateDate": ago(3)})),
-    "aws.iam.user_key_rotation_90d": edit("AWS::IAM::User", lambda d: d["AccessKeys"][0].update(
-        CreateDate=ago(120))),
+    "aws.iam.user_single_active_key": edit("AWS::IAM::CredentialReport", lambda d: d.update(
+        access_key_2_active="true", access_key_2_last_rotated=ago(3)), native_id=ALICE_ARN),
+    "aws.iam.user_key_rotation_90d": edit("AWS::IAM::CredentialReport",
+                                          _set("access_key_1_last_rotated", ago(120)),
+                                          native_id=ALICE_ARN),
     "aws.iam.user_no_direct_policies": edit("AWS::IAM::User", _set("Policies", ["inline-x"])),
     "aws.iam.policy_no_full_admin": edit("AWS::IAM::ManagedPolicy", _set("Document", {"Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"}]})),

@@ -1,6 +1,7 @@
 """CIS 1.x rules that judge one IAM user at a time: its credential report row (one
-``AWS::IAM::CredentialReport`` asset per user) and its ``AWS::IAM::User`` record (keys,
-policies)."""
+``AWS::IAM::CredentialReport`` asset per user: password, MFA, the state and age of its two
+access keys) and its ``AWS::IAM::User`` record (policies). Keys are judged from the report
+because it holds every user's keys in one call, where ListAccessKeys costs one per user."""
 
 from __future__ import annotations
 
@@ -77,42 +78,47 @@ def user_unused_credentials(row: Data, ctx: Context) -> Verdict:
     return PASS
 
 
-def _active_keys(data: Data) -> list[Data]:
-    return [k for k in data["AccessKeys"] if k.get("Status") == "Active"]
+def _active_keys(row: Data) -> list[str]:
+    """The report's key slots (``1``, ``2``: AWS allows two keys per user) that are active."""
+    return [n for n in ("1", "2") if _true(row.get(f"access_key_{n}_active"))]
 
 
 @resource_rule(
     id="aws.iam.user_single_active_key", title="At most one active access key per IAM user",
-    severity=Severity.MEDIUM, resource_type=USER, needs=("AccessKeys",),
+    severity=Severity.MEDIUM, resource_type=REPORT_ROW, needs=("user",),
     rationale="Two active keys are usually a rotation left half done; each extra key is "
     "another long-lived secret to leak.",
     remediation="Deactivate and delete the access key that is no longer used.")
-def user_single_active_key(data: Data, ctx: Context) -> Verdict:
-    active = _active_keys(data)
+def user_single_active_key(row: Data, ctx: Context) -> Verdict:
+    if row["user"] == ROOT_ROW:
+        return not_applicable("the root user (CIS 1.4 covers its keys)")
+    active = _active_keys(row)
     if len(active) > 1:
-        return failed(f"{len(active)} active access keys: "
-                      + ", ".join(str(k.get("AccessKeyId")) for k in active))
+        flags = " and ".join(f"access_key_{n}_active" for n in active)
+        return failed(f"{len(active)} active access keys (credential report: {flags})")
     return PASS
 
 
 @resource_rule(
     id="aws.iam.user_key_rotation_90d", title="Access keys are rotated every 90 days or less",
-    severity=Severity.MEDIUM, resource_type=USER, needs=("AccessKeys",),
+    severity=Severity.MEDIUM, resource_type=REPORT_ROW, needs=("user",),
     rationale="Old keys have had more time to be copied into scripts, laptops and logs.",
     remediation="Create a new key, move its users to it, then deactivate and delete the old "
     "one.")
-def user_key_rotation(data: Data, ctx: Context) -> Verdict:
-    active = _active_keys(data)
+def user_key_rotation(row: Data, ctx: Context) -> Verdict:
+    if row["user"] == ROOT_ROW:
+        return not_applicable("the root user (CIS 1.4 covers its keys)")
+    active = _active_keys(row)
     if not active:
         return NOT_APPLICABLE
     cutoff = ctx.now - timedelta(days=ROTATION_DAYS)
     old: list[str] = []
-    for key in active:
-        created = parse_time(key.get("CreateDate"))
-        if created is None:
-            return manual(f"access key {key.get('AccessKeyId')} has no CreateDate")
-        if created < cutoff:
-            old.append(str(key.get("AccessKeyId")))
+    for n in active:
+        rotated = parse_time(row.get(f"access_key_{n}_last_rotated"))
+        if rotated is None:
+            return manual(f"the credential report gives no rotation date for access key {n}")
+        if rotated < cutoff:
+            old.append(f"key {n} (rotated {rotated.date().isoformat()})")
     if old:
         return failed(f"active keys older than {ROTATION_DAYS} days: {', '.join(old)}")
     return PASS

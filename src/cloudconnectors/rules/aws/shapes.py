@@ -16,13 +16,13 @@ ERRORS_KEY: Final = "_cc_errors"
 
 #: Every AWS resource type a rule may read, with the permission that lists it.
 LIST_PERMISSIONS: Final[dict[str, str]] = {
-    "AWS::IAM::User": "iam:ListUsers",
+    "AWS::IAM::User": "iam:GetAccountAuthorizationDetails",
     "AWS::IAM::AccountPasswordPolicy": "iam:GetAccountPasswordPolicy",
     "AWS::IAM::AccountSummary": "iam:GetAccountSummary",
     "AWS::IAM::CredentialReport": "iam:GetCredentialReport",
     "AWS::IAM::ManagedPolicy": "iam:ListPolicies",
-    "AWS::IAM::Role": "iam:ListRoles",
-    "AWS::IAM::Group": "iam:ListGroups",
+    "AWS::IAM::Role": "iam:GetAccountAuthorizationDetails",
+    "AWS::IAM::Group": "iam:GetAccountAuthorizationDetails",
     "AWS::S3::Bucket": "s3:ListAllMyBuckets",
     "AWS::S3::AccountPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
     "AWS::EC2::Instance": "ec2:DescribeInstances",
@@ -57,11 +57,7 @@ COLLECTED_AWS_TYPES: Final[frozenset[str]] = frozenset(LIST_PERMISSIONS)
 
 #: (type, detail key) -> the permission of the detail call that fills it.
 DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
-    ("AWS::IAM::User", "AttachedPolicies"): "iam:ListAttachedUserPolicies",
-    ("AWS::IAM::User", "Policies"): "iam:ListUserPolicies",
     ("AWS::IAM::User", "AccessKeys"): "iam:ListAccessKeys",
-    ("AWS::IAM::Role", "AttachedPolicies"): "iam:ListAttachedRolePolicies",
-    ("AWS::IAM::Group", "AttachedPolicies"): "iam:ListAttachedGroupPolicies",
     ("AWS::IAM::ManagedPolicy", "Document"): "iam:GetPolicyVersion",
     ("AWS::S3::Bucket", "BucketRegion"): "s3:GetBucketLocation",
     ("AWS::S3::Bucket", "Policy"): "s3:GetBucketPolicy",
@@ -83,6 +79,7 @@ DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
 #: Detail keys of ``DETAIL_PERMISSIONS`` that no built-in rule reads: a poll fetches them only
 #: for a tenant whose custom rules name them (three S3 calls per bucket otherwise spent).
 CUSTOM_ONLY_DETAILS: Final[frozenset[tuple[str, str]]] = frozenset({
+    ("AWS::IAM::User", "AccessKeys"),  # the credential report answers the key rules
     ("AWS::S3::Bucket", "BucketRegion"),
     ("AWS::S3::Bucket", "Acl"),
     ("AWS::S3::Bucket", "Encryption"),
@@ -90,8 +87,10 @@ CUSTOM_ONLY_DETAILS: Final[frozenset[tuple[str, str]]] = frozenset({
 
 #: Keys documented per type, for people and for the collector's meta test.
 SHAPES: Final[dict[str, str]] = {
-    "AWS::IAM::User": "ListUsers item + AttachedPolicies, Policies (inline names), AccessKeys "
-    "(ListAccessKeys items); MFA state comes from the credential report (mfa_active)",
+    "AWS::IAM::User": "GetAccountAuthorizationDetails UserDetailList item (GroupList, Tags, "
+    "PermissionsBoundary) with AttachedPolicies (its AttachedManagedPolicies) and Policies "
+    "(inline policy names), + AccessKeys (ListAccessKeys items; full inventory or custom "
+    "rules); MFA and key state come from the credential report",
     "AWS::IAM::AccountPasswordPolicy": "GetAccountPasswordPolicy PasswordPolicy, or "
     "{'Configured': False} when the account has none; region global",
     "AWS::IAM::AccountSummary": "GetAccountSummary SummaryMap",
@@ -100,8 +99,10 @@ SHAPES: Final[dict[str, str]] = {
     "AWS::IAM::ManagedPolicy": "ListPolicies item (Scope=Local, plus Scope=AWS OnlyAttached) "
     "+ Document (default version "
     "document)",
-    "AWS::IAM::Role": "ListRoles item + AttachedPolicies (ListAttachedRolePolicies items)",
-    "AWS::IAM::Group": "ListGroups item + AttachedPolicies (ListAttachedGroupPolicies items)",
+    "AWS::IAM::Role": "GetAccountAuthorizationDetails RoleDetailList item with "
+    "AttachedPolicies and Policies (inline names), as for users",
+    "AWS::IAM::Group": "GetAccountAuthorizationDetails GroupDetailList item with "
+    "AttachedPolicies and Policies (inline names), as for users",
     "AWS::S3::Bucket": "ListBuckets item + BucketRegion, Policy (parsed JSON or None), Acl, "
     "PublicAccessBlock (configuration dict), Encryption, Versioning (incl. MFADelete), Logging "
     "(GetBucketLogging response: LoggingEnabled when on)",
