@@ -15,7 +15,6 @@ from tests.rules.fixtures import (
     edit,
 )
 
-
 ALICE_ARN = f"arn:aws:iam::{ACCOUNT}:user/alice"
 
 
