@@ -88,8 +88,8 @@ BREAKERS: dict[str, Mutator] = {
         "AWS::CloudTrail::Trail", _set("IsMultiRegionTrail", False)),
     "aws.cloudtrail.log_file_validation": edit("AWS::CloudTrail::Trail",
                                                _set("LogFileValidationEnabled", False)),
-    "aws.cloudtrail.bucket_access_logging": edit("AWS::S3::Bucket", _set("Logging", {}),
-                                                 native_id="trail-logs"),
+    "aws.cloudtrail.bucket_access_logging": edit("AWS::CloudTrail::Trail",
+                                                 _set("BucketLogging", {})),
     "aws.cloudtrail.kms_encrypted": edit("AWS::CloudTrail::Trail",
                                          lambda d: d.pop("KmsKeyId")),
     "aws.cloudtrail.s3_object_write_logging": edit(

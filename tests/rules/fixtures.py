@@ -188,6 +188,8 @@ def good_account() -> list[InventoryItem]:
             "CloudWatchLogsLogGroupArn":
                 f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{LOG_GROUP}:*",
             "Status": {"IsLogging": True},
+            "BucketLogging": {"LoggingEnabled": {"TargetBucket": "access-logs",
+                                                 "TargetPrefix": "trail-logs"}},
             "EventSelectors": {"EventSelectors": [{
                 "ReadWriteType": "All", "IncludeManagementEvents": True,
                 "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}},

@@ -73,7 +73,7 @@ def test_detail_keys_are_filled_by_the_collector_with_that_permission() -> None:
     declared = _declarations()
     for (type_, key), permission in DETAIL_PERMISSIONS.items():
         resource = declared[type_]
-        details = {d.key: iam_action(resource.service, d.operation)
+        details = {d.key: iam_action(d.service or resource.service, d.operation)
                    for d in resource.details}
         assert key in details, f"{type_}: the collector stores no {key}"
         assert details[key] == permission, (type_, key)

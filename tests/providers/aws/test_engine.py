@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from cloudconnectors.domain.runs import Outcome
-from cloudconnectors.providers.aws.declarations import ResourceType
+from cloudconnectors.providers.aws.declarations import Detail, ResourceType
 from cloudconnectors.providers.aws.engine import Engine
 from cloudconnectors.providers.aws.metering import Meter
 from cloudconnectors.providers.aws.options import AwsOptions
@@ -82,3 +82,51 @@ def test_service_not_offered_in_region_reads_as_empty() -> None:
     assert outcomes == {"r1": Outcome.OK, "r2": Outcome.OK, "r3": Outcome.OK}
     r2 = next(r for r in sink.results if r.region == "r2")
     assert (r2.count, r2.calls, r2.reason) == (0, 0, "svc is not offered in r2")
+
+
+class _Recorder:
+    """Clients that record (service, region, operation, params) and echo the params."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str, dict[str, Any]]] = []
+        self._lock = threading.Lock()
+
+    def client(self, service: str, region: str) -> Any:
+        recorder = self
+
+        class Client:
+            def can_paginate(self, name: str) -> bool:
+                return False
+
+            def __getattr__(self, name: str) -> Any:
+                def call(**params: Any) -> dict[str, Any]:
+                    with recorder._lock:
+                        recorder.calls.append((service, region, name, params))
+                    if name == "list_things":
+                        return {"Items": [{"Id": "a", "Bucket": "b1"}, {"Id": "b"}]}
+                    return {"Echo": params}
+                return call
+
+        return Client()
+
+
+def test_details_with_a_condition_or_another_services_client() -> None:
+    """``when`` skips the call (the key is stored as None); ``service`` sends the call to
+    that service's client in the home region, and only those two operations are made."""
+    calls = _Recorder()
+    resources = [ResourceType(
+        "AWS::Fake::Thing", "svc", "ListThings", "Items", "Id",
+        details=(Detail("Logging", "GetBucketLogging", lambda i: {"Bucket": i["Bucket"]},
+                        "Echo", service="s3", when=lambda i: "Bucket" in i),))]
+    options = AwsOptions(home_region="r1")
+    engine = Engine(resources, calls.client, "123456789012", options, Meter(),
+                    lambda service: frozenset())
+    sink = MemorySink()
+    engine.run(["r2"], sink)
+
+    assert sorted(c[:3] for c in calls.calls) == [
+        ("s3", "r1", "get_bucket_logging"), ("svc", "r2", "list_things")]
+    data = {a.native_id: a.data for a in sink.assets}
+    assert data["a"]["Logging"] == {"Bucket": "b1"}
+    assert data["b"]["Logging"] is None
+    assert resources[0].actions() == ("svc:ListThings", "s3:GetBucketLogging")

@@ -67,6 +67,17 @@ def test_success_reads_details_and_account_settings(
     [trail] = sink.of_type("AWS::CloudTrail::Trail")
     assert trail.data["Status"]["IsLogging"] is True
     assert "EventSelectors" in trail.data
+    # The trail bucket's access logging, read through S3 once for the trail; off here.
+    assert trail.data["BucketLogging"] is not None
+    assert "LoggingEnabled" not in trail.data["BucketLogging"]
+    assert ERRORS_KEY not in trail.data
+    # Principals with their policies from GetAccountAuthorizationDetails, keys per user.
+    user = next(u for u in sink.of_type("AWS::IAM::User") if u.name == "user-000000")
+    assert user.native_id.endswith(":user/user-000000")
+    assert (user.data["AttachedPolicies"], user.data["Policies"]) == ([], [])
+    assert isinstance(user.data["AccessKeys"], list)
+    assert sink.of_type("AWS::IAM::Role") and all(
+        isinstance(r.data["AttachedPolicies"], list) for r in sink.of_type("AWS::IAM::Role"))
     [recorder] = sink.of_type("AWS::Config::ConfigurationRecorder")
     assert "recording" in recorder.data["Status"]
     assert sink.of_type("AWS::EKS::FargateProfile")[0].name == "default"

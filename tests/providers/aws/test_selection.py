@@ -79,4 +79,4 @@ condition = "Encryption != null"
     assert needs is not None and "Encryption" in needs["AWS::S3::Bucket"]
     assert "Acl" not in needs["AWS::S3::Bucket"]
     [buckets] = [r for r in select(RESOURCES, needs) if r.type == "AWS::S3::Bucket"]
-    assert {d.key for d in buckets.details} >= {"Encryption", "Policy", "Logging"}
+    assert {d.key for d in buckets.details} >= {"Encryption", "Policy", "Versioning"}

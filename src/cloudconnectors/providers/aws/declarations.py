@@ -60,6 +60,12 @@ class Detail:
     result: str | None = None  # JMESPath into the answer; None keeps it whole
     transform: Callable[[Any], Any] | None = None
     absent: frozenset[str] = frozenset()
+    # The boto3 client that answers it when not the type's own: a trail's bucket logging is
+    # an S3 call, made once per trail instead of once per bucket. Called in the home region.
+    service: str | None = None
+    # Read only for items this accepts (the item as listed, earlier details merged in);
+    # an item it refuses gets ``None`` under ``key``, like an absent configuration.
+    when: Callable[[Mapping[str, Any]], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,13 +101,21 @@ class ResourceType:
         return (self.type, *self.variants)
 
     def operations(self) -> tuple[str, ...]:
-        """Every API operation this type may call, list first."""
-        ops = [self.operation, *self.calls, *(d.operation for d in self.details)]
+        """Every API operation this type may call on its own service, list first."""
+        ops = [self.operation, *self.calls,
+               *(d.operation for d in self.details if d.service is None)]
         return tuple(dict.fromkeys(ops))
 
+    def foreign_calls(self) -> tuple[tuple[str, str], ...]:
+        """(service, operation) of the details another service answers."""
+        return tuple(dict.fromkeys((d.service, d.operation) for d in self.details
+                                   if d.service is not None))
+
     def actions(self) -> tuple[str, ...]:
-        """The IAM actions those operations need."""
-        return tuple(dict.fromkeys(iam_action(self.service, op) for op in self.operations()))
+        """The IAM actions every call of this type needs."""
+        own = (iam_action(self.service, op) for op in self.operations())
+        other = (iam_action(service, op) for service, op in self.foreign_calls())
+        return tuple(dict.fromkeys((*own, *other)))
 
 
 def tag(key: str) -> str:

@@ -82,11 +82,15 @@ class _Problems:
 
 
 class _TaskReader:
-    """The ``Reader`` handed to declarations: one client, declared operations only."""
+    """The ``Reader`` handed to declarations: the type's client, declared operations only
+    (and, for details another service answers, that service's client in the home region)."""
 
-    def __init__(self, client: Any, resource: ResourceType, account_id: str) -> None:
+    def __init__(self, client: Any, resource: ResourceType, account_id: str,
+                 foreign: Callable[[str], Any]) -> None:
         self._client = client
         self._allowed = frozenset(resource.operations())
+        self._foreign_allowed = frozenset(resource.foreign_calls())
+        self._foreign = foreign
         self._service = resource.service
         self.account_id = account_id
 
@@ -98,6 +102,13 @@ class _TaskReader:
 
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         return self._method(operation)(**params)
+
+    def call_on(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        if (service, operation) not in self._foreign_allowed:
+            raise AssertionError(f"{service}:{operation} is not declared by the type")
+        method: Callable[..., dict[str, Any]] = getattr(self._foreign(service),
+                                                       xform_name(operation))
+        return method(**params)
 
     def pages(self, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
         name = xform_name(operation)
@@ -174,7 +185,9 @@ class Engine:
                 region = self._options.home_region if task.region == GLOBAL_REGION \
                     else task.region
                 client = self._clients(resource.service, region)
-                reader = _TaskReader(client, resource, self._account_id)
+                home = self._options.home_region
+                reader = _TaskReader(client, resource, self._account_id,
+                                     lambda service: self._clients(service, home))
                 for page in _pages(resource, reader):
                     assets = self._assets(task, page, reader, details, problems, tally)
                     for asset in assets:
@@ -260,8 +273,15 @@ def _read_detail(detail: Detail, item: dict[str, Any], reader: _TaskReader, serv
                  problems: _Problems) -> None:
     if detail.key in item:  # the list call already answered it (S3 ListBuckets' BucketRegion)
         return
+    if detail.when is not None and not detail.when(item):
+        item[detail.key] = None
+        return
+    service = detail.service or service
     try:
-        answer = reader.call(detail.operation, **detail.params(item))
+        if detail.service is None:
+            answer = reader.call(detail.operation, **detail.params(item))
+        else:
+            answer = reader.call_on(detail.service, detail.operation, **detail.params(item))
     except Exception as exc:
         fault = classify(exc, service)
         if fault.code in detail.absent:

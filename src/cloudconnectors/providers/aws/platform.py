@@ -51,6 +51,8 @@ def _declared_operations() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {"ec2": {"DescribeRegions"}}
     for resource in RESOURCES:
         found.setdefault(resource.service, set()).update(resource.operations())
+        for service, operation in resource.foreign_calls():
+            found.setdefault(service, set()).add(operation)
     return {service: frozenset(ops) for service, ops in found.items()}
 
 

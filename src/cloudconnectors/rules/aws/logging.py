@@ -124,18 +124,19 @@ def trail_bucket_logging(view: SnapshotView) -> Iterator[AccountVerdict]:
     for trail in unique_trails(view):
         name = str(trail.data.get("S3BucketName") or "")
         bucket = buckets.get(name)
-        if bucket is None:
-            yield on(trail, Status.MANUAL, f"bucket {name or '?'} is not in this inventory "
-                     "(another account?)")
+        subject = bucket or trail  # a bucket of another account is not in this inventory
+        trail_name = str(trail.name or trail.native_id)
+        if not name:
+            yield on(trail, Status.MANUAL, "the trail names no S3 bucket")
             continue
-        missing = detail_missing(bucket, "Logging")
+        missing = detail_missing(trail, "BucketLogging")
         if missing:
-            yield on(bucket, Status.MANUAL, missing)
-        elif (bucket.data["Logging"] or {}).get("LoggingEnabled"):
-            yield on(bucket, Status.PASS, f"trail bucket of {trail.name or trail.native_id}")
+            yield on(subject, Status.MANUAL, f"bucket {name} of trail {missing}")
+        elif (trail.data["BucketLogging"] or {}).get("LoggingEnabled"):
+            yield on(subject, Status.PASS, f"trail bucket of {trail_name}")
         else:
-            yield on(bucket, Status.FAIL, "access logging off on the bucket of trail "
-                     + str(trail.name or trail.native_id))
+            yield on(subject, Status.FAIL, f"access logging off on bucket {name} of trail "
+                     + trail_name)
 
 
 def _covers_bucket(values: list[str], bucket: str) -> bool:

@@ -71,6 +71,7 @@ DETAIL_PERMISSIONS: Final[dict[tuple[str, str], str]] = {
     ("AWS::KMS::Key", "KeyRotationEnabled"): "kms:GetKeyRotationStatus",
     ("AWS::CloudTrail::Trail", "Status"): "cloudtrail:GetTrailStatus",
     ("AWS::CloudTrail::Trail", "EventSelectors"): "cloudtrail:GetEventSelectors",
+    ("AWS::CloudTrail::Trail", "BucketLogging"): "s3:GetBucketLogging",
     ("AWS::Config::ConfigurationRecorder", "Status"):
         "config:DescribeConfigurationRecorderStatus",
     ("AWS::SNS::Topic", "Subscriptions"): "sns:ListSubscriptionsByTopic",
@@ -83,6 +84,7 @@ CUSTOM_ONLY_DETAILS: Final[frozenset[tuple[str, str]]] = frozenset({
     ("AWS::S3::Bucket", "BucketRegion"),
     ("AWS::S3::Bucket", "Acl"),
     ("AWS::S3::Bucket", "Encryption"),
+    ("AWS::S3::Bucket", "Logging"),  # the trail's BucketLogging answers CIS
 })
 
 #: Keys documented per type, for people and for the collector's meta test.
@@ -113,9 +115,13 @@ SHAPES: Final[dict[str, str]] = {
     "AWS::EC2::VPC": "DescribeVpcs item + FlowLogs (DescribeFlowLogs items for this VPC)",
     "AWS::EC2::NetworkAcl": "DescribeNetworkAcls item",
     "AWS::EC2::EBSEncryptionByDefault": "per region: {'EbsEncryptionByDefault': bool}",
-    "AWS::KMS::Key": "ListKeys item + KeyMetadata (DescribeKey) + KeyRotationEnabled",
+    "AWS::KMS::Key": "ListKeys item + KeyMetadata (DescribeKey) + KeyRotationEnabled "
+    "(GetKeyRotationStatus; None without a call for keys that cannot rotate: AWS-managed, "
+    "asymmetric, imported, disabled)",
     "AWS::CloudTrail::Trail": "DescribeTrails item + Status (GetTrailStatus) + EventSelectors "
-    "(GetEventSelectors response: EventSelectors and/or AdvancedEventSelectors)",
+    "(GetEventSelectors response: EventSelectors and/or AdvancedEventSelectors) + "
+    "BucketLogging (GetBucketLogging on S3BucketName: LoggingEnabled when on; None when the "
+    "trail names no bucket)",
     "AWS::Config::ConfigurationRecorder": "DescribeConfigurationRecorders item + Status "
     "(its DescribeConfigurationRecorderStatus item)",
     "AWS::RDS::DBInstance": "DescribeDBInstances item",

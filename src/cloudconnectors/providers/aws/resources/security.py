@@ -23,6 +23,25 @@ def _trail_name(item: Mapping[str, Any]) -> dict[str, Any]:
     return {"TrailName": item["TrailARN"]}
 
 
+def _trail_bucket(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Bucket": item["S3BucketName"]}
+
+
+def _has_bucket(item: Mapping[str, Any]) -> bool:
+    return bool(item.get("S3BucketName"))
+
+
+def _can_rotate(item: Mapping[str, Any]) -> bool:
+    """Only enabled, customer-managed, symmetric AWS_KMS keys have a rotation setting worth
+    a call; AWS-managed keys rotate yearly by themselves and the rest cannot rotate."""
+    meta = item.get("KeyMetadata")
+    if not isinstance(meta, Mapping):
+        return True  # DescribeKey failed: ask anyway, the answer is still evidence
+    spec = meta.get("KeySpec") or meta.get("CustomerMasterKeySpec")
+    return (meta.get("KeyManager") == "CUSTOMER" and spec == "SYMMETRIC_DEFAULT"
+            and meta.get("Origin", "AWS_KMS") == "AWS_KMS" and meta.get("KeyState") == "Enabled")
+
+
 def _recorder(item: Mapping[str, Any]) -> dict[str, Any]:
     return {"ConfigurationRecorderNames": [item["name"]]}
 
@@ -38,7 +57,7 @@ RESOURCES = (
             Detail("KeyMetadata", "DescribeKey", _key, "KeyMetadata"),
             # Asymmetric and imported keys cannot rotate: not a finding, not an error.
             Detail("KeyRotationEnabled", "GetKeyRotationStatus", _key, "KeyRotationEnabled",
-                   absent=frozenset({"UnsupportedOperationException"})),
+                   absent=frozenset({"UnsupportedOperationException"}), when=_can_rotate),
         ),
     ),
     ResourceType(
@@ -47,6 +66,10 @@ RESOURCES = (
         details=(
             Detail("Status", "GetTrailStatus", _trail),
             Detail("EventSelectors", "GetEventSelectors", _trail_name),
+            # CIS asks for access logging on the trail's bucket only: one S3 call per trail
+            # rather than GetBucketLogging on every bucket of the account.
+            Detail("BucketLogging", "GetBucketLogging", _trail_bucket, service="s3",
+                   when=_has_bucket),
         ),
     ),
     ResourceType(
