@@ -60,3 +60,24 @@ def test_the_document_states_the_shape_of_project_lists(client: TestClient,
     created = client.post("/api/v1/connectors", headers=admin.headers, json={
         "name": "az", "provider": "azure", "credentials": azure_credentials(), "projects": {}})
     assert created.status_code == 201 and created.json()["projects"] is None
+
+
+def test_inventory_setting_through_the_api(client: TestClient, admin: Person) -> None:
+    """rules by default; full on create or by PATCH; anything else (or null) names the field
+    and the choices."""
+    created = client.post("/api/v1/connectors", headers=admin.headers, json={
+        "name": "gcp-inv", "provider": "gcp", "credentials": gcp_credentials()})
+    assert created.status_code == 201 and created.json()["inventory"] == "rules"
+    url = f"/api/v1/connectors/{created.json()['id']}"
+    changed = client.patch(url, headers=admin.headers, json={"inventory": "full"})
+    assert changed.status_code == 200 and changed.json()["inventory"] == "full"
+    assert client.get(url, headers=admin.headers).json()["inventory"] == "full"
+    for bad in ("everything", None):
+        refused = client.patch(url, headers=admin.headers, json={"inventory": bad})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["detail"].startswith("inventory: ")
+    full = client.post("/api/v1/connectors", headers=admin.headers, json={
+        "name": "gcp-full", "provider": "gcp", "credentials": gcp_credentials(),
+        "inventory": "full"})
+    assert full.status_code == 201 and full.json()["inventory"] == "full"
+    assert client.get(url, headers=admin.headers).json()["inventory"] == "full"

@@ -228,6 +228,19 @@ def test_gcp_project_lists(run: Cli, key_file: Path) -> None:
 
 
 @pytest.mark.usefixtures("tenant")
+def test_inventory_setting(run: Cli, key_file: Path) -> None:
+    added = run("connectors", "add", "--name", "inv", "--provider", "gcp", "--key-file",
+                str(key_file), "--inventory", "full")
+    assert added.code == 0, added.stderr
+    assert json.loads(run("connectors", "show", "inv", "--json").stdout)["inventory"] == "full"
+    assert "full (every type and detail)" in run("connectors", "show", "inv").stdout
+    assert run("connectors", "edit", "inv", "--inventory", "rules").code == 0
+    assert json.loads(run("connectors", "show", "inv", "--json").stdout)["inventory"] == "rules"
+    bad = run("connectors", "edit", "inv", "--inventory", "most")
+    assert bad.code == 2 and "'most' is not one of 'rules', 'full'" in bad.stderr
+
+
+@pytest.mark.usefixtures("tenant")
 def test_refresh_shows_refreshing_at_once_and_a_refresh_nobody_takes_goes_back(
         run: Cli, ctx: AppContext) -> None:
     assert run(*azure_args("q"), input="s\n").code == 0

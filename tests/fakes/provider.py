@@ -77,6 +77,7 @@ class FakeProvider(Provider):
         self.vm_types = real.vm_types  # type: ignore[misc]
         self.plan = plan or Plan()
         self.polls: list[str] = []  # connector ids, in order of authentication
+        self.contexts: list[PollContext] = []  # what each authentication was given
         self.generation = 0
         self.max_concurrent: Counter[str] = Counter()
         self.max_total = 0  # most polls running at once, over all connectors
@@ -106,6 +107,7 @@ class FakeProvider(Provider):
 
     def authenticate(self, credentials: ProviderCredentials, context: PollContext) -> CloudSession:
         assert isinstance(credentials, self.credentials_model)
+        self.contexts.append(context)
         if self.plan.fail_auth is not None:
             raise AuthenticationFailed(self.plan.fail_auth)
         return FakeSession(self, context.connector_id, self.plan)

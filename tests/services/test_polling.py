@@ -21,7 +21,7 @@ from cloudconnectors.storage.tables import AssetRow, PollRunRow, RunResultRow, S
 from cloudconnectors.storage.tables.base import utcnow
 from tests.fakes.connectors import connector_row, make_gcp_connector, set_columns
 from tests.fakes.provider import SECRET_IN_ERROR, FakeProvider, Plan, fake_provider
-from tests.support.people import Person
+from tests.support.people import Person, principal_of
 
 
 @pytest.fixture
@@ -72,6 +72,30 @@ def test_successful_poll_with_vms(ctx: AppContext, fake: FakeProvider, connector
         assert run.trigger == "cli" and run.state == "succeeded" and run.api_calls == 6
     assert count(ctx, AssetRow, snapshot_id=summary.snapshot_id) == 15
     assert count(ctx, RunResultRow, run_id=summary.run_id) == 6
+
+
+def test_inventory_setting_decides_what_a_poll_reads(
+        ctx: AppContext, fake: FakeProvider, connector_id: str, admin: Person) -> None:
+    """``rules`` hands the provider what the rules read; ``full`` (the connector's own, or
+    its organization's for a member) hands it None: read everything."""
+    from cloudconnectors.services import connectors
+
+    polling.poll_now(ctx, connector_id)
+    needs = fake.contexts[-1].needs
+    assert needs is not None and "compute.googleapis.com/Instance" in needs
+    updated = connectors.update_connector(ctx, principal_of(ctx, admin), connector_id,
+                                          inventory="full")
+    assert updated.inventory == "full"
+    polling.poll_now(ctx, connector_id)
+    assert fake.contexts[-1].needs is None
+
+    member = make_gcp_connector(ctx, admin)
+    set_columns(ctx, member, parent_id=connector_id)
+    polling.poll_now(ctx, member)
+    assert fake.contexts[-1].needs is None
+    connectors.update_connector(ctx, principal_of(ctx, admin), connector_id, inventory="rules")
+    polling.poll_now(ctx, member)
+    assert fake.contexts[-1].needs is not None
 
 
 def test_success_without_vms_is_regions_discovered(

@@ -28,6 +28,8 @@ from cloudconnectors.cli.output import (
 )
 from cloudconnectors.cli.runtime import operator, tenant_option
 from cloudconnectors.domain.connector import (
+    INVENTORY_CHOICES,
+    INVENTORY_DEFAULT,
     RUN_FREQUENCY_DEFAULT,
     Connector,
     ProviderName,
@@ -77,10 +79,13 @@ def _issue_for(ctx: AppContext, principal: Principal, role_arn: str) -> IssuedEx
               help="GCP: read only these projects (repeat; default every visible one).")
 @click.option("--exclude-project", "exclude", multiple=True,
               help="GCP: never read these projects (repeat).")
+@click.option("--inventory", type=click.Choice(INVENTORY_CHOICES), default=INVENTORY_DEFAULT,
+              show_default=True, help="rules: read only what the compliance rules read; "
+              "full: every resource type and detail (more API calls).")
 @org_options
 @tenant_option
 def add(name: str, provider: str, run_frequency: int, tenant: str | None,
-        include: tuple[str, ...], exclude: tuple[str, ...],
+        include: tuple[str, ...], exclude: tuple[str, ...], inventory: str,
         **credential_flags: object) -> None:
     """Add a connector; for AWS without --external-id, one is issued and printed. With
     --organization it is an organization connector (docs/organizations.md)."""
@@ -96,7 +101,7 @@ def add(name: str, provider: str, run_frequency: int, tenant: str | None,
         connector = service.create_connector(
             ctx, principal, name=name, provider=provider, credentials=credentials,
             run_frequency_minutes=run_frequency, projects=_project_lists(include, exclude),
-            organization=organization)
+            organization=organization, inventory=inventory)
     click.echo(f"Added {connector.provider.value} connector {connector.name} ({connector.id}); "
                "status pending, first poll due now.")
     if issued:
@@ -182,11 +187,14 @@ def show(connector: str, as_json: bool, tenant: str | None) -> None:
 @click.option("--exclude-project", "exclude", multiple=True,
               help="GCP: never read these projects (repeat; replaces both lists).")
 @click.option("--all-projects", is_flag=True, help="GCP: clear the project lists.")
+@click.option("--inventory", type=click.Choice(INVENTORY_CHOICES),
+              help="rules: read only what the compliance rules read; full: everything.")
 @tenant_option
 def edit(connector: str, name: str | None, run_frequency: int | None, tenant: str | None,
          include: tuple[str, ...], exclude: tuple[str, ...], all_projects: bool,
-         **credential_flags: object) -> None:
-    """Rename, reschedule, rotate the credentials or change the project lists."""
+         inventory: str | None, **credential_flags: object) -> None:
+    """Rename, reschedule, rotate the credentials, change the project lists or what a poll
+    reads."""
     flags = flags_to.CredentialFlags(**credential_flags)  # type: ignore[arg-type]
     with operator(tenant) as (ctx, principal):
         found = service.find_connector(ctx, principal, connector)
@@ -200,9 +208,11 @@ def edit(connector: str, name: str | None, run_frequency: int | None, tenant: st
                 found.provider.value, flags, found.public_credentials)
         if all_projects or include or exclude:
             changes["projects"] = None if all_projects else _project_lists(include, exclude)
+        if inventory is not None:
+            changes["inventory"] = inventory
         if not changes:
-            fail("nothing to change: pass --name, --run-frequency, new credentials or "
-                 "project lists", 2)
+            fail("nothing to change: pass --name, --run-frequency, new credentials, project "
+                 "lists or --inventory", 2)
         updated = service.update_connector(ctx, principal, found.id, **changes)
     click.echo(f"Updated connector {updated.name} ({updated.id}).")
 

@@ -69,6 +69,7 @@ def connector_dict(connector: Connector) -> dict[str, Any]:
         "updated_at": connector.updated_at.isoformat(),
         "credentials": dict(connector.public_credentials),
         "projects": connector.scope,
+        "inventory": connector.inventory,
         "regions": list(connector.regions),
         "vm_count": connector.vm_count,
         "asset_count": connector.asset_count,
@@ -117,6 +118,8 @@ def print_connector(c: Connector) -> None:
         ("Status", c.status.value + (" (waiting for a poller)" if c.refresh_queued else "")),
         ("Discovery", c.discovery.value if c.discovery else None),
         ("Run frequency", f"{c.run_frequency_minutes} minutes"),
+        ("Inventory", "full (every type and detail)" if c.inventory == "full"
+         else "what the rules read"),
         ("Last run", when(c.last_run_at)), ("Next run", when(c.next_run_at)),
         ("Created", when(c.created_at)),
         ("Regions", ", ".join(c.regions) or None),

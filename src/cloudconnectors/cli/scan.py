@@ -57,7 +57,8 @@ def scan(connector: str, as_json: bool, tenant: str | None) -> None:
         found = connector_service.find_connector(ctx, principal, connector)
         provider = get_provider(found.provider)
         live = sys.stderr.isatty()
-        needs = poll_needs(ctx.db, principal.tenant_id, found.provider.value)
+        needs = None if found.inventory == "full" else poll_needs(
+            ctx.db, principal.tenant_id, found.provider.value)
         progress = ScanProgress(console(stderr=True),
                                 lambda scope: provider.results_per_region(scope, needs,
                                                                           ctx.settings),

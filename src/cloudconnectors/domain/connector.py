@@ -15,6 +15,10 @@ NAME_MAX_LENGTH = 100
 RUN_FREQUENCY_MIN = 60
 RUN_FREQUENCY_DEFAULT = 240
 RUN_FREQUENCY_MAX = 1440
+# What a poll reads: ``rules`` only what the rules (built-in and the tenant's custom ones)
+# read; ``full`` every resource type and detail the provider knows, for a complete inventory.
+INVENTORY_CHOICES = ("rules", "full")
+INVENTORY_DEFAULT = "rules"
 
 
 class ProviderName(StrEnum):
@@ -54,12 +58,19 @@ def provider_problem(value: object, field: str = "provider") -> FieldProblem | N
     return None
 
 
+def inventory_problem(value: object, field: str = "inventory") -> FieldProblem | None:
+    if value not in INVENTORY_CHOICES:
+        return FieldProblem(field, "must be one of " + ", ".join(INVENTORY_CHOICES))
+    return None
+
+
 def validate_fields(**fields: object) -> None:
     """Raise one :class:`ValidationFailed` listing every broken rule among ``fields``."""
     checks = {
         "name": name_problem,
         "run_frequency_minutes": run_frequency_problem,
         "provider": provider_problem,
+        "inventory": inventory_problem,
     }
     problems = [p for key, value in fields.items() if (p := checks[key](value)) is not None]
     if problems:
@@ -102,3 +113,5 @@ class Connector:
     # poller (status refreshing, no poll running yet).
     refresh_requested_at: datetime | None = None
     refresh_queued: bool = False
+    # ``rules`` (read what the rules read) or ``full`` (everything the provider knows).
+    inventory: str = INVENTORY_DEFAULT

@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from cloudconnectors.domain import states
 from cloudconnectors.domain.connector import (
+    INVENTORY_DEFAULT,
     RUN_FREQUENCY_DEFAULT,
     Connector,
     ProviderName,
+    inventory_problem,
     name_problem,
     provider_problem,
     run_frequency_problem,
@@ -111,6 +113,7 @@ def create_connector(
     run_frequency_minutes: Any = RUN_FREQUENCY_DEFAULT,
     projects: Any = None,
     organization: Any = None,
+    inventory: Any = INVENTORY_DEFAULT,
 ) -> Connector:
     """Create an account connector, or with ``organization`` an organization connector whose
     polls keep one member connector per account, project or subscription under its root."""
@@ -120,6 +123,7 @@ def create_connector(
             name_problem(name),
             provider_problem(provider),
             run_frequency_problem(run_frequency_minutes),
+            inventory_problem(inventory),
         ]
     )
     parsed = _parse_credentials(provider, credentials, ctx)
@@ -144,6 +148,7 @@ def create_connector(
             credentials_public=parsed.public_view(),
             credentials_sealed=_seal(ctx, parsed, connector_id),
             scope=scope,
+            inventory=inventory,
             created_at=now,
             updated_at=now,
             next_run_at=now,  # first poll right away
@@ -207,6 +212,7 @@ def update_connector(
     credentials: Any = UNSET,
     projects: Any = UNSET,
     organization: Any = UNSET,
+    inventory: Any = UNSET,
 ) -> Connector:
     require_admin(principal)
     require_plausible_id("connector", connector_id)
@@ -216,6 +222,7 @@ def update_connector(
             run_frequency_problem(run_frequency_minutes)
             if run_frequency_minutes is not UNSET
             else None,
+            inventory_problem(inventory) if inventory is not UNSET else None,
         ]
     )
     with ctx.db.write() as session:
@@ -232,6 +239,8 @@ def update_connector(
             _rotate_credentials(ctx, row, credentials)
         if projects is not UNSET:
             row.scope = _parse_scope(row.provider, projects)
+        if inventory is not UNSET:
+            row.inventory = inventory
         if organization is not UNSET:
             if row.kind != KIND_ORGANIZATION:
                 raise ValidationFailed.single("organization", "only an organization connector "

@@ -301,9 +301,11 @@ def _collect(
         scope = dict(row.scope) if row.scope else None
         organization, organization_options = organizations.member_context(session, row)
         whole_organization = organizations.is_organization(row)
+        full_inventory = reads_full_inventory(session, row)
     from cloudconnectors.services.reports import poll_needs  # rules load with the poll
 
-    needs = poll_needs(ctx.db, started.tenant_id, str(started.provider))
+    needs = None if full_inventory else poll_needs(ctx.db, started.tenant_id,
+                                                   str(started.provider))
     context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
                           organization, organization_options, needs=needs)
     cloud = provider.authenticate(credentials, context)
@@ -329,6 +331,17 @@ def _collect(
         api_calls=sum(r.calls for r in writer.results),
         verdict=judge(writer.results, writer.asset_count, writer.found_vm),
     )
+
+
+def reads_full_inventory(session: Session, row: ConnectorRow) -> bool:
+    """Whether a poll reads everything the provider knows rather than what the rules read:
+    the connector's own ``inventory`` setting, or its organization's for a member."""
+    if row.inventory == "full":
+        return True
+    if row.parent_id is None:
+        return False
+    parent = session.get(ConnectorRow, row.parent_id)
+    return parent is not None and parent.inventory == "full"
 
 
 def _calls_of(cloud: object) -> int:

@@ -46,6 +46,7 @@ def create_connector(
         credentials=body.credentials,
         projects=body.projects,
         organization=body.organization,
+        inventory=body.inventory,
     )
     return ConnectorOut.of(connector)
 

@@ -78,6 +78,13 @@ _PRINTABLE = r"!-~\u00a1-\u00ac\u00ae-\u024f"
 NAME_SCHEMA: dict[str, Any] = {"pattern": f"^[{_PRINTABLE}][ {_PRINTABLE}]*$"}
 
 
+Inventory = Literal["rules", "full"]
+INVENTORY_HELP = ("What a poll reads. rules (default): only what the compliance rules, built-in "
+                  "and the tenant's custom ones, read. full: every resource type and detail "
+                  "the provider knows, for a complete inventory (more API calls). A member "
+                  "connector also reads everything when its organization says full.")
+
+
 class ConnectorCreate(StrictBody):
     name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, json_schema_extra=NAME_SCHEMA)
     provider: ProviderName
@@ -95,6 +102,7 @@ class ConnectorCreate(StrictBody):
     projects: dict[str, Any] | None = Field(default=None, description=PROJECTS_HELP,
                                             json_schema_extra=_projects_schema)
     organization: dict[str, Any] | None = Field(default=None, description=ORGANIZATION_HELP)
+    inventory: Inventory = Field(default="rules", description=INVENTORY_HELP)
 
 
 def _no_default_in_schema(schema: dict[str, Any]) -> None:
@@ -133,9 +141,11 @@ class ConnectorUpdate(StrictBody):
         _LEFT_OUT, description="Organization connectors only: new settings. "
         + ORGANIZATION_HELP, json_schema_extra=_no_default_in_schema,
     )
+    inventory: Inventory = Field(_LEFT_OUT, description=INVENTORY_HELP,
+                                 json_schema_extra=_no_default_in_schema)
 
     @field_validator("name", "run_frequency_minutes", "credentials", "organization",
-                     mode="before")
+                     "inventory", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
@@ -179,6 +189,7 @@ class ConnectorOut(BaseModel):
     credentials: dict[str, Any] = Field(description="Non-secret parts only.")
     projects: dict[str, list[str]] | None = Field(
         default=None, description="GCP: the include/exclude project lists (null: all).")
+    inventory: Inventory = Field(default="rules", description=INVENTORY_HELP)
     regions: list[str]
     vm_count: int
     asset_count: int
@@ -220,6 +231,7 @@ class ConnectorOut(BaseModel):
             updated_at=connector.updated_at,
             credentials=connector.public_credentials,
             projects=connector.scope,
+            inventory="full" if connector.inventory == "full" else "rules",
             regions=list(connector.regions),
             vm_count=connector.vm_count,
             asset_count=connector.asset_count,

@@ -69,6 +69,7 @@ def _build(
         public_credentials=dict(row.credentials_public),
         regions=tuple(regions),
         scope=_scope(row.scope),
+        inventory=row.inventory or "rules",
         vm_count=vm_count,
         asset_count=asset_count,
         kind=row.kind or "account",

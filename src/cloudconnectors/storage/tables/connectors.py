@@ -38,6 +38,8 @@ class ConnectorRow(Base):
     # Which of the accounts a connector can see it reads: {"include": [...], "exclude": [...]}
     # (GCP project IDs); None reads them all.
     scope: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # ``rules`` or ``full`` (domain.connector.INVENTORY_CHOICES): what a poll reads.
+    inventory: Mapped[str] = mapped_column(String(8), default="rules", server_default="rules")
     last_run_at: Mapped[datetime | None] = mapped_column(default=None)
     next_run_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

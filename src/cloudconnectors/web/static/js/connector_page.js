@@ -49,6 +49,8 @@ function renderHead() {
     fact("Last poll", timeCell(c.last_run_at, "Never")),
     fact("Next poll", nextPollCell(c.next_run_at, status, c.refresh_queued)),
     fact("Run frequency", `every ${c.run_frequency_minutes} minutes`),
+    fact("Inventory", c.inventory === "full" ? "Full: every resource type and detail"
+      : "What the compliance rules read"),
     fact("Virtual machines", fmtNumber(c.vm_count)),
     fact("Resources", fmtNumber(c.asset_count)),
     fact("Created", fmtDate(c.created_at)),
