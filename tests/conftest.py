@@ -22,6 +22,22 @@ pytest_plugins = ["tests.support.fixtures"]
 TEST_SECRET_KEY = "test-secret-key-for-the-suite-only"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Trimmed AWS models are cached per run (CLI subprocesses inherit the variable), never
+    in the home directory of whoever runs the suite."""
+    import os
+
+    key = "CLOUDCONNECTORS_CACHE_DIR"
+    saved = os.environ.get(key)
+    os.environ[key] = str(tmp_path_factory.mktemp("model-cache"))
+    yield
+    if saved is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = saved
+
+
 @pytest.fixture(autouse=True)
 def _post_poll_hooks_per_test() -> Iterator[None]:
     """``create_app`` and the CLI install the default post-poll hooks process-wide; each test

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from cloudconnectors.providers.aws.models import prune
+import json
+from pathlib import Path
+
+from cloudconnectors.providers.aws.models import TrimmedLoader, prune
 from cloudconnectors.providers.aws.platform import boto3_session
 
 
@@ -46,3 +49,32 @@ def test_prune_keeps_the_shapes_the_kept_operations_reach() -> None:
                                     "Denied"}
     assert "documentation" not in model and "documentation" not in model["operations"]["Read"]
     assert "documentation" not in model["shapes"]["ReadIn"]["members"]["Id"]
+
+
+def test_trimmed_models_are_kept_on_disk_for_the_next_process(tmp_path: Path) -> None:
+    """A second loader (a new process) reads the trimmed model from the cache, not the whole
+    description; a damaged cache file is ignored and written again."""
+    keep = {"kms": frozenset({"ListKeys", "DescribeKey"})}
+    first = TrimmedLoader(lambda: keep)
+    first.cache_dir = tmp_path
+    model = first.load_service_model("kms", "service-2")
+    assert set(model["operations"]) == {"ListKeys", "DescribeKey"}
+    [cached] = list(tmp_path.glob("botocore-*/kms-latest-*.json"))
+    assert json.loads(cached.read_text()) == model
+
+    marked = {**model, "x-read-from": "cache"}  # proves the copy on disk is what is read
+    cached.write_text(json.dumps(marked))
+    second = TrimmedLoader(lambda: keep)
+    second.cache_dir = tmp_path
+    assert second.load_service_model("kms", "service-2") == marked
+
+    cached.write_text('{"operations": ')  # a crash mid-write of an older version
+    third = TrimmedLoader(lambda: keep)
+    third.cache_dir = tmp_path
+    assert third.load_service_model("kms", "service-2") == model
+    assert json.loads(cached.read_text()) == model
+    # Other operations kept (a custom rule's detail) is another file, not a stale copy.
+    wider = TrimmedLoader(lambda: {"kms": keep["kms"] | {"GetKeyRotationStatus"}})
+    wider.cache_dir = tmp_path
+    assert "GetKeyRotationStatus" in wider.load_service_model("kms", "service-2")["operations"]
+    assert len(list(tmp_path.glob("botocore-*/kms-latest-*.json"))) == 2

@@ -8,14 +8,25 @@ documentation. The trim happens in place on the loader's cached copy, so the ful
 description becomes garbage at once. Services with no declaration (STS) load whole.
 A client of a trimmed service has methods for the declared operations only, which the
 engine's reader enforces anyway.
+
+The trimmed models are also kept on disk (``platform.model_cache_dir()``, keyed by the
+botocore version and the kept operations), so a new process (a CLI ``scan``, a restarted
+worker) reads a few kilobytes per service instead of parsing the whole descriptions again:
+about 0.17 s of CPU for the services a CIS poll calls.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+import botocore
 from botocore.loaders import Loader
 
 __all__ = ["TrimmedLoader", "prune"]
@@ -30,21 +41,70 @@ class TrimmedLoader(Loader):
         super().__init__()
         self._operations = operations
         self._trimmed: set[int] = set()
+        self._memo: dict[tuple[str, str | None], Any] = {}
         self._lock = threading.Lock()
+        self.cache_dir: Path | None = None  # where trimmed models are kept; None: nowhere
 
     def load_service_model(self, service_name: str, type_name: str,
                            api_version: str | None = None) -> Any:
-        model = super().load_service_model(service_name, type_name, api_version)
-        if type_name != "service-2":
-            return model
-        keep = self._operations().get(service_name)
+        keep = self._operations().get(service_name) if type_name == "service-2" else None
         if keep is None:
-            return model
+            return super().load_service_model(service_name, type_name, api_version)
+        key = (service_name, api_version)
         with self._lock:
-            if id(model) not in self._trimmed:  # the cached dict is the same object each time
-                prune(model, keep)
-                self._trimmed.add(id(model))
-        return model
+            if key in self._memo:
+                return self._memo[key]
+        path = self._cache_path(service_name, api_version, keep)
+        model = _read_cached(path) if path is not None else None
+        if model is None:
+            model = super().load_service_model(service_name, type_name, api_version)
+            with self._lock:
+                if id(model) not in self._trimmed:  # botocore caches the same dict object
+                    prune(model, keep)
+                    self._trimmed.add(id(model))
+            if path is not None:
+                _write_cached(path, model)
+        with self._lock:
+            return self._memo.setdefault(key, model)
+
+    def _cache_path(self, service: str, api_version: str | None,
+                    keep: frozenset[str]) -> Path | None:
+        if self.cache_dir is None or self._has_custom_models():
+            return None
+        digest = hashlib.sha256("\n".join(sorted(keep)).encode()).hexdigest()[:16]
+        return (self.cache_dir / f"botocore-{botocore.__version__}"
+                / f"{service}-{api_version or 'latest'}-{digest}.json")
+
+    def _has_custom_models(self) -> bool:
+        """Models a user keeps under ``~/.aws/models`` override botocore's: read those as
+        they are now rather than from a copy."""
+        user_path = Path(self.CUSTOMER_DATA_PATH)
+        return any(Path(p) == user_path and user_path.is_dir() for p in self.search_paths)
+
+
+def _read_cached(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            model = json.load(handle)
+    except (OSError, ValueError):
+        return None  # absent, unreadable or half-written by a crash: load the original
+    return model if isinstance(model, dict) and "operations" in model else None
+
+
+def _write_cached(path: Path, model: Any) -> None:
+    """Atomic (a temporary file renamed over), so concurrent workers never read half a file;
+    a read-only data directory only costs the speed-up."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(model, handle, separators=(",", ":"))
+        Path(temporary).replace(path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def prune(model: dict[str, Any], keep: frozenset[str]) -> None:

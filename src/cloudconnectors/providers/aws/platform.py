@@ -11,16 +11,18 @@ import re
 import threading
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import botocore.session
+import platformdirs
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from botocore.utils import parse_timestamp
 
-from cloudconnectors.config import Settings
+from cloudconnectors.config import ENV_PREFIX, Settings
 from cloudconnectors.domain.errors import AuthenticationFailed
 from cloudconnectors.providers.aws.models import TrimmedLoader
 from cloudconnectors.providers.aws.options import AwsOptions
@@ -62,6 +64,15 @@ def _declared_operations() -> dict[str, frozenset[str]]:
 _LOADER = TrimmedLoader(cache(_declared_operations))
 
 
+def model_cache_dir() -> Path:
+    """Where trimmed API models are kept between processes: ``CLOUDCONNECTORS_CACHE_DIR``,
+    else the user's cache directory. They depend on the installed botocore alone, not on a
+    deployment's data, so every data directory of one installation shares them."""
+    base = os.environ.get(ENV_PREFIX + "CACHE_DIR") or platformdirs.user_cache_dir(
+        "cloudconnectors", appauthor=False)
+    return Path(base).expanduser() / "aws-models"
+
+
 def endpoint_override(settings: Settings) -> str | None:
     """The operator's endpoint for every AWS API, if any (an emulator, a VPC endpoint)."""
     return settings.aws_endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
@@ -83,6 +94,8 @@ def make_client(
     session: boto3.Session, service: str, region: str, settings: Settings, options: AwsOptions
 ) -> Any:
     """Build one client. ``boto3.Session`` is not thread-safe: callers hold a lock."""
+    if _LOADER.cache_dir is None:
+        _LOADER.cache_dir = model_cache_dir()
     endpoint = endpoint_override(settings)
     client = session.client(
         service, region_name=region, endpoint_url=endpoint, config=client_config(options)
