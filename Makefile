@@ -47,10 +47,11 @@ test-sqlite: install-dev
 test-postgres: install-dev
 	CLOUDCONNECTORS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not browser" $(DB_TESTS)
 
-# Our AWS poll + CIS report against a seeded moto account; Prowler too with PROWLER=<venv>.
+# Our AWS poll + CIS report against a seeded moto account; Prowler and ScoutSuite too with
+# PROWLER=<venv> and SCOUTSUITE=<venv> (each installed in a venv of its own).
 SCALES ?= 1,10,30
 bench-aws: install-dev
-	$(BIN)/python benchmarks/aws_vs_peers.py --scale $(SCALES) $(if $(PROWLER),--prowler $(PROWLER))
+	$(BIN)/python benchmarks/aws_vs_peers.py --scale $(SCALES) $(if $(PROWLER),--prowler $(PROWLER)) $(if $(SCOUTSUITE),--scoutsuite $(SCOUTSUITE))
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

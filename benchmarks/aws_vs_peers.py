@@ -1,8 +1,12 @@
-"""Benchmark: our AWS poll + CIS evaluation against Prowler's CIS scan, on one moto account.
+"""Benchmark: our AWS poll + CIS evaluation against Prowler and ScoutSuite, on one moto account.
 
     make bench-aws                                          # scales 1, 10, 30; ours only
+    make bench-aws PROWLER=/work/peers/prowler-venv SCOUTSUITE=/work/peers/scout-venv
     .venv/bin/python benchmarks/aws_vs_peers.py --scale 1,10,30 \
-        --prowler /work/peers/prowler-venv                   # and Prowler, if installed there
+        --prowler /work/peers/prowler-venv --scoutsuite /work/peers/scout-venv
+
+Each peer lives in its own venv, never in ours: ``python3 -m venv /work/peers/prowler-venv &&
+/work/peers/prowler-venv/bin/pip install prowler`` (and ``scoutsuite`` likewise).
 
 For every scale it starts moto in server mode on a free loopback port, seeds the
 deterministic misconfigured account of ``benchmarks/aws_account.py`` over three regions,
@@ -13,8 +17,10 @@ connector are created before the clock starts). For each job it measures wall ti
 (user + system of the process tree, from ``wait4``), peak RSS (the largest process of the
 tree) and the API calls the proxy forwarded. With ``--prowler VENV``, ``prowler aws
 --compliance cis_3.0_aws`` runs against the same endpoint and regions, alternating with
-ours; medians of ``--runs`` runs and the ratios are printed. Prowler is never a dependency
-of ours: it lives in its own venv.
+ours; with ``--scoutsuite VENV``, ``scout aws`` (all its services and its default ruleset: it
+has no CIS-only mode) does the same. Medians of ``--runs`` runs and the ratios are printed.
+Our CLI keeps trimmed API models in the user's cache directory (``CLOUDCONNECTORS_CACHE_DIR``
+to move it); the warm-up job fills it, as a user's first scan would.
 
 The emulator's rate is measured through the same proxy before and after each scale (cheap
 ``DescribeAvailabilityZones`` calls from several threads): ``calls / rate`` is the floor no
