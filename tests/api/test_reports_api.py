@@ -291,3 +291,28 @@ def test_a_report_and_its_exports_filtered_by_project(
     assert [s["connector_id"] for s in listed["items"]] == [connector]
     assert client.get(f"{API}/reports?account=nope-9", headers=person.headers
                       ).json()["items"] == []
+
+
+def test_findings_filtered_by_project(ctx: AppContext, client: TestClient) -> None:
+    """/findings?account= lists that project's findings and the connector-wide ones, as the
+    report filtered to the project counts them (so an unknown project lists only those)."""
+    from tests.support.gcp_projects import OTHER, PROJECTS, two_project_connector
+    from tests.support.people import principal_of
+
+    person = make_person(ctx, tenant="gcp-findings", role="viewer")
+    connector = two_project_connector(ctx, principal_of(ctx, make_person(
+        ctx, tenant="gcp-findings", role="admin")))
+    url = f"{API}/findings?connector={connector}&limit=1000"
+    everything = client.get(url, headers=person.headers).json()
+    assert {f["account"] for f in everything["items"]} >= set(PROJECTS)
+    mine = client.get(f"{url}&account={OTHER}", headers=person.headers)
+    assert mine.status_code == 200, mine.text
+    items = mine.json()["items"]
+    assert items and {f["account"] for f in items} <= {OTHER, None}
+    assert mine.json()["total"] < everything["total"]
+    expected = [f for f in everything["items"] if f["account"] in (OTHER, None)]
+    assert mine.json()["total"] == len(expected)
+    nobody = client.get(f"{url}&account=nope-9", headers=person.headers).json()
+    assert {f["account"] for f in nobody["items"]} <= {None}
+    refused = client.get(f"{url}&account=a%00b", headers=person.headers)
+    assert refused.status_code == 422 and "account" in refused.text

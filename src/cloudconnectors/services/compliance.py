@@ -220,17 +220,20 @@ def _check_connector(db: Database, tenant_id: str, connector_id: str | None) -> 
 def list_findings(db: Database, tenant_id: str, *, connector_id: str | None = None,
                   state: str | None = None, rule_id: str | None = None,
                   resource_key: str | None = None, limit: int = 100,
-                  offset: int = 0) -> FindingsPage:
+                  offset: int = 0, account: str | None = None) -> FindingsPage:
     """The tenant's findings (any connector, or one), optionally one state, rule or
-    resource (``resource_key``: an asset ID, or ``account``)."""
+    resource (``resource_key``: an asset ID, or ``account``); with ``account`` (a GCP project
+    or Azure subscription) that account's findings and those about the connector as a whole,
+    as the report filtered to it counts them."""
     if state is not None and state not in {s.value for s in FindingState}:
         raise ValidationFailed.single("state", "must be one of "
                                       + ", ".join(s.value for s in FindingState))
-    refuse_nul(rule=rule_id, resource=resource_key)
+    refuse_nul(rule=rule_id, resource=resource_key, account=account)
     _check_connector(db, tenant_id, connector_id)
     with db.read() as session:
         items, total = repo.page_findings(
-            session, tenant_id, FindingFilter(connector_id, state, rule_id, resource_key),
+            session, tenant_id,
+            FindingFilter(connector_id, state, rule_id, resource_key, account),
             limit=limit, offset=offset)
     return FindingsPage(items, total)
 

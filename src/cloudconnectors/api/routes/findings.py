@@ -32,12 +32,16 @@ def list_findings(
     resource: Annotated[str | None, Query(
         max_length=200, pattern=NO_NUL,
         description="A resource key: an asset ID, or 'account'")] = None,
+    account: Annotated[str | None, Query(
+        max_length=128, pattern=NO_NUL,
+        description="A GCP project ID or Azure subscription ID: its findings and those about "
+        "the connector as a whole (as the report filtered to it counts them)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> FindingPage:
     page = compliance.list_findings(ctx.db, principal.tenant_id, connector_id=connector,
                                     state=state, rule_id=rule, resource_key=resource,
-                                    limit=limit, offset=offset)
+                                    limit=limit, offset=offset, account=account)
     return FindingPage(items=[ConnectorFindingOut.of(c, f) for c, f in page.items],
                        total=page.total, limit=limit, offset=offset)
 

@@ -287,6 +287,8 @@ class FindingFilter:
     state: str | None = None
     rule_id: str | None = None
     resource_key: str | None = None
+    # A project or subscription: its findings and those about the connector as a whole.
+    account: str | None = None
 
 
 def page_findings(session: Session, tenant_id: str, where: FindingFilter, *, limit: int,
@@ -302,6 +304,8 @@ def page_findings(session: Session, tenant_id: str, where: FindingFilter, *, lim
         conditions.append(FindingRow.rule_id == where.rule_id)
     if where.resource_key is not None:
         conditions.append(FindingRow.resource_key == where.resource_key)
+    if where.account is not None:
+        conditions.append(or_(FindingRow.account == where.account, FindingRow.account.is_(None)))
     total = session.scalar(select(func.count()).select_from(FindingRow).where(*conditions))
     rows = session.scalars(select(FindingRow).where(*conditions).order_by(
         FindingRow.connector_id, FindingRow.rule_id, FindingRow.resource_id, FindingRow.id,
