@@ -37,8 +37,7 @@ from cloudconnectors.providers.base import Access, DiagnosticItem
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.services import connectors as connector_service
 from cloudconnectors.services import runs as run_service
-from cloudconnectors.services.polling import PollSummary, poll_now
-from cloudconnectors.services.reports import poll_needs
+from cloudconnectors.services.polling import PollSummary, connector_needs, poll_now
 
 _COLUMNS = (Outcome.OK, Outcome.PARTIAL, Outcome.DENIED, Outcome.THROTTLED, Outcome.FAILED,
             Outcome.SKIPPED)
@@ -57,8 +56,7 @@ def scan(connector: str, as_json: bool, tenant: str | None) -> None:
         found = connector_service.find_connector(ctx, principal, connector)
         provider = get_provider(found.provider)
         live = sys.stderr.isatty()
-        needs = None if found.inventory == "full" else poll_needs(
-            ctx.db, principal.tenant_id, found.provider.value)
+        needs = connector_needs(ctx, principal.tenant_id, found.id)
         progress = ScanProgress(console(stderr=True),
                                 lambda scope: provider.results_per_region(scope, needs,
                                                                           ctx.settings),

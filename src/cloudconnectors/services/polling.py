@@ -40,7 +40,7 @@ from cloudconnectors.domain.scopes import Scope, is_gap
 from cloudconnectors.domain.states import Discovery, Stage, Status
 from cloudconnectors.inventory.outcome import PollVerdict, judge
 from cloudconnectors.inventory.writer import KeyedAsset, SnapshotWriter
-from cloudconnectors.providers.base import CollectionSink, PollContext
+from cloudconnectors.providers.base import CollectionSink, Needs, PollContext
 from cloudconnectors.providers.registry import get_provider
 from cloudconnectors.security.crypto import SecretKeyError
 from cloudconnectors.services import organizations
@@ -301,11 +301,7 @@ def _collect(
         scope = dict(row.scope) if row.scope else None
         organization, organization_options = organizations.member_context(session, row)
         whole_organization = organizations.is_organization(row)
-        full_inventory = reads_full_inventory(session, row)
-    from cloudconnectors.services.reports import poll_needs  # rules load with the poll
-
-    needs = None if full_inventory else poll_needs(ctx.db, started.tenant_id,
-                                                   str(started.provider))
+    needs = connector_needs(ctx, started.tenant_id, started.connector_id)
     context = PollContext(ctx.settings, started.tenant_id, started.connector_id, scope,
                           organization, organization_options, needs=needs)
     cloud = provider.authenticate(credentials, context)
@@ -331,6 +327,19 @@ def _collect(
         api_calls=sum(r.calls for r in writer.results),
         verdict=judge(writer.results, writer.asset_count, writer.found_vm),
     )
+
+
+def connector_needs(ctx: AppContext, tenant_id: str, connector_id: str) -> Needs | None:
+    """What a poll of the connector reads (``PollContext.needs``): None for a full
+    inventory, else what the tenant's rules of its provider read."""
+    with ctx.db.read() as session:
+        row = session.get_one(ConnectorRow, connector_id)
+        full, provider = reads_full_inventory(session, row), row.provider
+    if full:
+        return None
+    from cloudconnectors.services.reports import poll_needs  # rules load with the poll
+
+    return poll_needs(ctx.db, tenant_id, provider)
 
 
 def reads_full_inventory(session: Session, row: ConnectorRow) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from cloudconnectors.providers.aws.declarations import Detail, Reader, ResourceType, Scope
@@ -42,20 +42,14 @@ def _credential_report(reader: Reader) -> Iterator[dict[str, Any]]:
     yield from credential_report_rows(answer["Content"])
 
 
-# GetAccountAuthorizationDetails list -> (key of the principal's inline policies, its kind)
-_PRINCIPALS = {"UserDetailList": "UserPolicyList", "RoleDetailList": "RolePolicyList",
-               "GroupDetailList": "GroupPolicyList"}
-
-
-def _authorization_details(kind: str) -> Any:
+def _authorization_details(kind: str) -> Callable[[Reader], Iterator[dict[str, Any]]]:
     """A ``fetch`` reading one kind of principal (``User``, ``Role``, ``Group``) with its
     attached and inline policies from GetAccountAuthorizationDetails: one paginated call
     instead of a listing plus two per-principal reads (ListAttached*Policies, List*Policies),
     which in an account of 120 users was 240 of a poll's 1,000 calls. Records keep the
     names the rules read: ``AttachedPolicies`` as ListAttached*Policies gives them, and
     ``Policies`` as the inline policies' names."""
-    list_key = f"{kind}DetailList"
-    inline_key = _PRINCIPALS[list_key]
+    list_key, inline_key = f"{kind}DetailList", f"{kind}PolicyList"
 
     def fetch(reader: Reader) -> Iterator[dict[str, Any]]:
         for page in reader.pages("GetAccountAuthorizationDetails", Filter=[kind]):
